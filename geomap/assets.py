@@ -1,0 +1,105 @@
+"""The scripts and styles a map loads, pinned to exact versions and checksums, in one place.
+
+The regular map loads them from a CDN with ``integrity`` attributes, so a browser refuses a
+tampered file. ``npm_package`` and ``npm_path`` say where the same bytes live in the npm registry,
+which is how tests and air-gapped machines fill a local copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str
+    kind: str  # "js" or "css"
+    npm_package: str  # name@version
+    npm_path: str  # path inside the package tarball, below "package/"
+    sri: str  # Subresource Integrity hash of the file's bytes
+
+    @property
+    def url(self) -> str:
+        return f"https://cdn.jsdelivr.net/npm/{self.npm_package}/{self.npm_path}"
+
+    @property
+    def filename(self) -> str:
+        return self.npm_path.rsplit("/", 1)[-1]
+
+
+LEAFLET = "leaflet@1.9.4"
+DECORATOR = "leaflet-polylinedecorator@1.6.0"
+
+ASSETS = (
+    Asset(
+        "leaflet", "js", LEAFLET, "dist/leaflet.js",
+        "sha384-cxOPjt7s7Iz04uaHJceBmS+qpjv2JkIHNVcuOrM+YHwZOmJGBXI00mdUXEq65HTH",
+    ),
+    Asset(
+        "leaflet_css", "css", LEAFLET, "dist/leaflet.css",
+        "sha384-sHL9NAb7lN7rfvG5lfHpm643Xkcjzp4jFvuavGOndn6pjVqS6ny56CAt3nsEVT4H",
+    ),
+    Asset(
+        "polyline_decorator", "js", DECORATOR, "dist/leaflet.polylineDecorator.js",
+        "sha384-FhPn/2P/fJGhQLeNWDn9B/2Gml2bPOrKJwFqJXgR3xOPYxWg5mYQ5XZdhUSugZT0",
+    ),
+    Asset(
+        "leaflet_layers_png", "img", LEAFLET, "dist/images/layers.png",
+        "sha384-80x85ZS+G189o0xL8E8D7BnfhuNss6EwUPHzG7e+qByRD2xnpxikZ6UQU4Re5nNy",
+    ),
+    Asset(
+        "leaflet_layers_2x_png", "img", LEAFLET, "dist/images/layers-2x.png",
+        "sha384-+F2ZWK/HTpkV9kN2HnMGCQOTM/cnQJLs770FLOeHznwVWRfDESI8z4JwcGYmy2Au",
+    ),
+)
+
+
+def by_kind(kind: str) -> list[Asset]:
+    return [asset for asset in ASSETS if asset.kind == kind]
+
+
+def cache_dir():
+    """Where verified local copies live: ``$GEOMAP_ASSETS``, else the user cache directory."""
+    import os
+    from pathlib import Path
+
+    override = os.environ.get("GEOMAP_ASSETS")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("geomap")) / "assets"
+
+
+def cache_path(asset: Asset):
+    """``<cache>/leaflet@1.9.4/dist/leaflet.js``: the npm tarball's layout, by package."""
+    return cache_dir() / asset.npm_package / asset.npm_path
+
+
+def sri_of(data: bytes) -> str:
+    import base64
+    import hashlib
+
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def read_verified(asset: Asset) -> bytes:
+    """The cached bytes of an asset, refused unless they match the pinned checksum."""
+    from .errors import AssetError
+
+    path = cache_path(asset)
+    how = (
+        f"fill the cache with `python scripts/fill_asset_cache.py` (npm registry) or put "
+        f"{asset.npm_package}'s {asset.npm_path} there; set GEOMAP_ASSETS to use another folder"
+    )
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise AssetError(f"pinned asset {asset.filename} is missing; {how}", path=path) from None
+    if sri_of(data) != asset.sri:
+        raise AssetError(
+            f"{asset.filename} does not match its pinned checksum {asset.sri} "
+            f"(got {sri_of(data)}); delete it and {how}",
+            path=path,
+        )
+    return data

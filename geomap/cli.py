@@ -1,0 +1,193 @@
+"""The ``geomap`` command line: the only module that imports click.
+
+Commands stay thin: each parses options, calls one library function, and turns a
+``GeomapError`` into a one-line message and a non-zero exit. Heavy libraries are imported inside
+the commands that need them, so ``geomap --help`` and ``geomap validate`` start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import GeomapError, ValidationError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def reports_errors(command):
+    """Turn geomap's own errors into a clean message and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValidationError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            errors = sum(p.severity == "error" for p in exc.problems)
+            _fail(f"{errors} error{'s' * (errors != 1)} in the data; nothing written")
+        except GeomapError as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    default="data",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Directory holding places.csv, sources.csv and events.csv.",
+)
+
+
+def filter_options(command):
+    """The selection options shared by render, export and stats."""
+    options = [
+        click.option("--year", "years", multiple=True, metavar="YYYY[-YYYY]",
+                     help="Keep events in this year or range of years (repeatable)."),
+        click.option("--since", metavar="DATE",
+                     help="Keep events that end on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--until", metavar="DATE",
+                     help="Keep events that start on or before DATE."),
+        click.option("--actor", "actors", multiple=True, metavar="NAME",
+                     help="Keep events involving this actor (repeatable; accents, case ignored)."),
+        click.option("--kind", "kinds", multiple=True, metavar="KIND",
+                     help="Keep events of this kind (repeatable): shipment, flight, visit, …"),
+        click.option("--confidence", metavar="LEVEL",
+                     help="Keep events at this confidence or higher "
+                          "(alleged < reported < confirmed)."),
+        click.option("--place", "places", multiple=True, metavar="PLACE",
+                     help="Keep events that touch this place (id, name or alias; repeatable)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _criteria(years, since, until, actors, kinds, confidence, places):
+    from .filters import Criteria
+
+    return Criteria.from_options(
+        years=years, since=since, until=until, actors=actors, kinds=kinds,
+        confidence=confidence, places=places,
+    )
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="geomap")
+def cli():
+    """Map documented Iran–Venezuela cooperation from sourced CSV records.
+
+    Records live in data/ (events.csv, places.csv, sources.csv); `geomap render`
+    turns them into an interactive HTML map in which every feature cites its sources.
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option("--output", "-o", default="maps/index.html", show_default=True,
+              type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--title", default=None, help="Title shown above the map.")
+@click.option("--tiles", default=None, metavar="NAME",
+              help="Tiled basemap (an xyzservices name), or 'none' for the offline outlines only.")
+@filter_options
+@reports_errors
+def render(data_dir, output, title, tiles, **filters):
+    """Render the events to an interactive HTML map."""
+    from .pipeline import render_map
+
+    summary = render_map(data_dir, output, title=title, tiles=tiles, criteria=_criteria(**filters))
+    click.echo(
+        f"wrote {summary.path}: {summary.events} events from {summary.sources} sources "
+        f"({summary.size / 1024:,.0f} KiB)"
+    )
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@reports_errors
+def validate(data_dir, strict):
+    """Check the data against every rule and list all problems as file:line."""
+    from .load import load_dataset
+    from .validate import check
+
+    dataset = load_dataset(data_dir)
+    problems = check(dataset)
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    counts = ", ".join(f"{len(t.rows)} {name.removesuffix('.csv')}"
+                       for name, t in dataset.tables().items())
+    click.echo(
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+        f"in {data_dir} ({counts})"
+    )
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.argument("query", required=False, default="")
+@click.option("--limit", default=10, show_default=True, help="At most this many places.")
+@reports_errors
+def places(data_dir, query, limit):
+    """Search the gazetteer by id, name or alias (fuzzy; accents and case ignored)."""
+    from .gazetteer import Gazetteer
+    from .load import read_table
+    from .schema import PLACES_FILE
+
+    table = read_table(Path(data_dir) / PLACES_FILE)
+    found = Gazetteer.from_rows(table.rows).search(query, limit=limit if query else 10_000)
+    if not found:
+        _fail(f"no place matches {query!r}")
+    width = max(len(p.id) for p in found)
+    for place in found:
+        click.echo(
+            f"{place.id:<{width}}  {place.name} ({place.kind}, {place.country})  "
+            f"{place.lat:.4f},{place.lon:.4f}"
+        )
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+@filter_options
+@reports_errors
+def stats(data_dir, fmt, **filters):
+    """Count events by year and kind, actor and confidence, and the sources they cite."""
+    from .pipeline import event_stats
+
+    click.echo(event_stats(data_dir, fmt, criteria=_criteria(**filters)))
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["geojson", "gpkg", "kml", "csv"]),
+              required=True, help="GeoJSON (RFC 7946), GeoPackage, KML, or CSV with WKT.")
+@click.option("--output", "-o", required=True, metavar="FILE",
+              help="File to write, or - for standard output (geojson and csv).")
+@filter_options
+@reports_errors
+def export(data_dir, fmt, output, **filters):
+    """Export the events for GIS tools (QGIS, GDAL, Google Earth)."""
+    from .pipeline import export_events
+
+    path, count = export_events(data_dir, fmt, output, criteria=_criteria(**filters))
+    if path is not None:
+        click.echo(f"wrote {path}: {count} events", err=False)

@@ -1,0 +1,144 @@
+"""Resolving a stop — a place id, name or alias, or a literal ``lat,lon`` — to a point.
+
+Lookups ignore case and accents, so ``tachira``, ``TÁCHIRA`` and ``Táchira`` are one place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import PlaceError
+from .schema import split_list
+
+_LAT_LON = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*,\s*([+-]?\d+(?:\.\d+)?)\s*$")
+
+
+def fold(text: str) -> str:
+    """A lookup key: accents stripped, case folded, white space collapsed.
+
+    >>> fold("  Refinería   CARDÓN ")
+    'refineria cardon'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved stop. ``id`` is empty for a literal coordinate pair."""
+
+    id: str
+    name: str
+    lon: float
+    lat: float
+    precision: str = "exact"
+    kind: str = ""
+    country: str = ""
+
+
+def parse_lat_lon(text: str) -> tuple[float, float] | None:
+    """``'10.5,-66.9'`` -> ``(10.5, -66.9)`` (lat, lon as written); ``None`` if not that form."""
+    match = _LAT_LON.match(text)
+    if not match:
+        return None
+    return float(match.group(1)), float(match.group(2))
+
+
+def coordinate_problem(lat: float, lon: float) -> str | None:
+    """Why a coordinate pair cannot be right, or ``None``."""
+    if not -90 <= lat <= 90:
+        return f"latitude {lat:g} is outside -90..90"
+    if not -180 <= lon <= 180:
+        return f"longitude {lon:g} is outside -180..180"
+    if lat == 0 and lon == 0:
+        return "0,0 is not a real location (a missing value?)"
+    return None
+
+
+class Gazetteer:
+    """Places by id, name and alias; built from the rows of ``places.csv``."""
+
+    def __init__(self, places: list[Place], aliases: dict[str, list[str]] | None = None):
+        self.places = {p.id: p for p in places}
+        self._keys: dict[str, str] = {}
+        for place in places:
+            names = [place.id, place.name, *(aliases or {}).get(place.id, [])]
+            for name in names:
+                self._keys.setdefault(fold(name), place.id)
+
+    @classmethod
+    def from_rows(cls, rows) -> Gazetteer:
+        """Build from ``places.csv`` rows, skipping rows whose coordinates do not parse."""
+        places, aliases = [], {}
+        for row in rows:
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+            except (TypeError, ValueError):
+                continue
+            pid = row["id"].strip()
+            places.append(
+                Place(
+                    id=pid,
+                    name=row["name"].strip(),
+                    lon=lon,
+                    lat=lat,
+                    precision=row.get("precision", "").strip() or "exact",
+                    kind=row.get("kind", "").strip(),
+                    country=row.get("country", "").strip(),
+                )
+            )
+            aliases[pid] = split_list(row.get("aliases", ""))
+        return cls(places, aliases)
+
+    def lookup(self, stop: str) -> Place | None:
+        """The place a stop names, or ``None``."""
+        pid = self._keys.get(fold(stop))
+        if pid is not None:
+            return self.places[pid]
+        pair = parse_lat_lon(stop)
+        if pair is not None and coordinate_problem(*pair) is None:
+            lat, lon = pair
+            return Place(id="", name=f"{lat:g}, {lon:g}", lon=lon, lat=lat)
+        return None
+
+    def suggest(self, stop: str, limit: int = 1) -> list[str]:
+        """Place ids whose id, name or alias is closest to ``stop``."""
+        close = difflib.get_close_matches(fold(stop), self._keys, n=limit * 4, cutoff=0.6)
+        ids = []
+        for key in close:
+            if self._keys[key] not in ids:
+                ids.append(self._keys[key])
+        return ids[:limit]
+
+    def resolve(self, stop: str) -> Place:
+        """The place a stop names, or a ``PlaceError`` with a suggestion."""
+        place = self.lookup(stop)
+        if place is None:
+            raise PlaceError(unknown_place_message(stop, self.suggest(stop)))
+        return place
+
+    def search(self, query: str, limit: int = 10) -> list[Place]:
+        """Places matching a query by substring or by spelling, best first."""
+        key = fold(query)
+        if not key:
+            return sorted(self.places.values(), key=lambda p: p.id)
+        scored: dict[str, float] = {}
+        for name_key, pid in self._keys.items():
+            if key in name_key:
+                score = 2.0 + len(key) / len(name_key)
+            else:
+                score = difflib.SequenceMatcher(None, key, name_key).ratio()
+                if score < 0.6:
+                    continue
+            scored[pid] = max(scored.get(pid, 0.0), score)
+        best = sorted(scored, key=lambda pid: (-scored[pid], pid))
+        return [self.places[pid] for pid in best[:limit]]
+
+
+def unknown_place_message(stop: str, suggestions: list[str]) -> str:
+    hint = f" (did you mean {suggestions[0]!r}?)" if suggestions else ""
+    return f"unknown place {stop!r}{hint}"

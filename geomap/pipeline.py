@@ -1,0 +1,86 @@
+"""The one-way flow behind each command: load → validate → assemble → filter → render/export.
+
+Each function is what one CLI command calls; heavy libraries are imported only by the steps
+that need them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FilterError
+from .filters import Criteria
+from .load import Dataset, load_dataset
+from .validate import ensure_valid
+
+
+def checked_dataset(data_dir: Path | str) -> Dataset:
+    """The dataset, or a ``ValidationError`` listing every error in it."""
+    dataset = load_dataset(data_dir)
+    ensure_valid(dataset)
+    return dataset
+
+
+def selected(data_dir: Path | str, criteria: Criteria, *, require_match: bool = True):
+    """The assembled events that meet the criteria (``FilterError`` if none do and must)."""
+    from .assemble import assemble
+    from .filters import select
+    from .gazetteer import Gazetteer
+
+    dataset = checked_dataset(data_dir)
+    assembly = assemble(dataset)
+    if not criteria.is_empty():
+        gazetteer = Gazetteer.from_rows(dataset.places.rows)
+        assembly.events = select(assembly.events, criteria, gazetteer)
+    if require_match and len(assembly.events) == 0:
+        raise FilterError(f"no event matches {criteria.describe()}; nothing written")
+    return assembly
+
+
+@dataclass
+class MapSummary:
+    path: Path
+    events: int
+    sources: int
+    size: int
+
+
+def render_map(
+    data_dir: Path | str,
+    output: Path | str,
+    *,
+    title: str | None = None,
+    tiles: str | None = None,
+    criteria: Criteria | None = None,
+) -> MapSummary:
+    """Render the selected events to an HTML map written atomically at ``output``."""
+    from .output import write_atomic
+    from .render import DEFAULT_TILES, DEFAULT_TITLE, render_html
+
+    assembly = selected(data_dir, criteria or Criteria())
+    page = render_html(
+        assembly, title=title or DEFAULT_TITLE, tiles=DEFAULT_TILES if tiles is None else tiles
+    )
+    data = page.encode("utf-8")
+    path = write_atomic(output, data)
+    cited = {s for value in assembly.events["sources"] for s in value.split("; ") if s}
+    return MapSummary(path=path, events=len(assembly.events), sources=len(cited), size=len(data))
+
+
+def export_events(
+    data_dir: Path | str, fmt: str, output: Path | str, *, criteria: Criteria | None = None
+):
+    """Export the selected events; returns the path written (``None`` for stdout) and the count."""
+    from .export import export
+
+    assembly = selected(data_dir, criteria or Criteria())
+    return export(assembly, fmt, output), len(assembly.events)
+
+
+def event_stats(data_dir: Path | str, fmt: str, *, criteria: Criteria | None = None) -> str:
+    """The counts of the selected events, formatted (an empty selection gives zero counts)."""
+    from .stats import format_summary, summarise
+
+    assembly = selected(data_dir, criteria or Criteria(), require_match=False)
+    return format_summary(summarise(assembly.events), fmt)

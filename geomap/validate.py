@@ -1,0 +1,311 @@
+"""Every rule of the data model, checked at once, each problem pointing at ``file:line``.
+
+``check(dataset)`` returns all problems (errors and warnings) sorted by file and line; nothing
+here stops at the first one, so a contributor fixes everything in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .errors import ValidationError
+from .gazetteer import Gazetteer, coordinate_problem, fold, parse_lat_lon, unknown_place_message
+from .load import Dataset, Table
+from .safety import safe_url
+from .schema import (
+    COLUMNS,
+    CONFIDENCE_LEVELS,
+    EVENT_KINDS,
+    EVENTS_FILE,
+    PLACE_KINDS,
+    PLACE_PRECISIONS,
+    PLACES_FILE,
+    REQUIRED_VALUES,
+    ROUTE_KINDS,
+    SLUG,
+    SOURCES_FILE,
+    PartialDate,
+    split_list,
+    split_stops,
+)
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_FILE_ORDER = {PLACES_FILE: 0, SOURCES_FILE: 1, EVENTS_FILE: 2}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    column: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        note = "" if self.severity == "error" else " [warning]"
+        return f"{self.path}:{self.line}: {self.column}: {self.message}{note}"
+
+
+class _Report:
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def error(self, table: Table, line: int, column: str, message: str):
+        self.problems.append(Problem(str(table.path), line, column, message))
+
+    def warn(self, table: Table, line: int, column: str, message: str):
+        self.problems.append(Problem(str(table.path), line, column, message, "warning"))
+
+
+def _vocabulary(value: str, allowed, what: str) -> str | None:
+    if value in allowed:
+        return None
+    close = difflib.get_close_matches(value.lower(), allowed, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{what} {value!r} is not one of {', '.join(allowed)}{hint}"
+
+
+def _check_header(report: _Report, name: str, table: Table) -> bool:
+    """Header problems; ``False`` when rows cannot be checked because columns are missing."""
+    expected = COLUMNS[name]
+    for column, count in Counter(table.header).items():
+        if count > 1:
+            report.error(table, 1, column, f"column {column!r} appears {count} times")
+    for column in table.header:
+        if column not in expected:
+            close = difflib.get_close_matches(column, expected, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            report.error(table, 1, column, f"unknown column {column!r}{hint}")
+    missing = [c for c in expected if c not in table.header]
+    for column in missing:
+        report.error(table, 1, column, f"missing column {column!r}")
+    if not table.rows:
+        report.error(table, 1, "-", "no records below the header")
+    return not missing
+
+
+def _check_ids_and_required(report: _Report, name: str, table: Table):
+    seen: dict[str, int] = {}
+    for line, row in table.records():
+        for column in REQUIRED_VALUES[name]:
+            if not row[column].strip():
+                report.error(table, line, column, "empty; a value is required")
+        rid = row["id"].strip()
+        if rid and not SLUG.match(rid):
+            report.error(
+                table, line, "id",
+                f"{rid!r} is not a slug: lowercase letters, digits and single hyphens",
+            )
+        if rid in seen:
+            report.error(table, line, "id", f"duplicate id {rid!r} (first on line {seen[rid]})")
+        elif rid:
+            seen[rid] = line
+
+
+def _check_places(report: _Report, table: Table):
+    owners: dict[str, tuple[str, int]] = {}
+    for line, row in table.records():
+        pid = row["id"].strip()
+        if row["kind"].strip():
+            problem = _vocabulary(row["kind"].strip(), PLACE_KINDS, "kind")
+            if problem:
+                report.error(table, line, "kind", problem)
+        if row["precision"].strip():
+            problem = _vocabulary(row["precision"].strip(), PLACE_PRECISIONS, "precision")
+            if problem:
+                report.error(table, line, "precision", problem)
+        country = row["country"].strip()
+        if country and not _COUNTRY.match(country):
+            report.error(table, line, "country", f"{country!r} is not an ISO 3166-1 alpha-2 code")
+        coords = {}
+        for column in ("lat", "lon"):
+            text = row[column].strip()
+            if not text:
+                continue
+            try:
+                coords[column] = float(text)
+            except ValueError:
+                report.error(table, line, column, f"{text!r} is not a decimal number")
+        if len(coords) == 2:
+            problem = coordinate_problem(coords["lat"], coords["lon"])
+            if problem:
+                report.error(table, line, "lat", problem)
+        for name in [pid, row["name"], *split_list(row["aliases"])]:
+            key = fold(name)
+            if not key:
+                continue
+            owner = owners.get(key)
+            if owner and owner[0] != pid:
+                report.error(
+                    table, line, "aliases",
+                    f"{name!r} already names place {owner[0]!r} (line {owner[1]}); "
+                    "a name must point at one place",
+                )
+            else:
+                owners[key] = (pid, line)
+
+
+def _check_url(report: _Report, table: Table, line: int, column: str, url: str):
+    if url.strip() and safe_url(url) is None:
+        report.error(table, line, column, f"{url!r} is not an http(s) URL with a host")
+
+
+def _check_sources(report: _Report, table: Table, cited: set[str]):
+    for line, row in table.records():
+        published = row["published"].strip()
+        if published:
+            try:
+                PartialDate.parse(published)
+            except ValueError as exc:
+                report.error(table, line, "published", str(exc))
+        _check_url(report, table, line, "url", row["url"])
+        _check_url(report, table, line, "archive_url", row["archive_url"])
+        if not row["url"].strip():
+            report.warn(table, line, "url", "no URL: readers cannot follow this source")
+        sid = row["id"].strip()
+        if sid and sid not in cited:
+            report.warn(table, line, "id", f"source {sid!r} is not cited by any event")
+
+
+def _check_dates(report: _Report, table: Table, line: int, row: dict) -> PartialDate | None:
+    start = end = None
+    if row["date"].strip():
+        try:
+            start = PartialDate.parse(row["date"])
+        except ValueError as exc:
+            report.error(table, line, "date", str(exc))
+    if row["end_date"].strip():
+        try:
+            end = PartialDate.parse(row["end_date"])
+        except ValueError as exc:
+            report.error(table, line, "end_date", str(exc))
+    if start and end and end.last_day() < start.first_day():
+        report.error(
+            table, line, "end_date", f"{end.iso()!r} is before the date {start.iso()!r}"
+        )
+    return start
+
+
+def _check_stops(report, table, line, row, gazetteer) -> tuple[str, ...] | None:
+    stops = split_stops(row["places"])
+    resolved = []
+    for stop in stops:
+        place = gazetteer.lookup(stop)
+        if place is not None:
+            resolved.append(place.id or f"{place.lat},{place.lon}")
+            continue
+        pair = parse_lat_lon(stop)
+        if pair is not None:
+            report.error(table, line, "places", f"{stop!r}: {coordinate_problem(*pair)}")
+        else:
+            report.error(table, line, "places", unknown_place_message(stop, gazetteer.suggest(stop)))
+    kind = row["kind"].strip()
+    if kind in ROUTE_KINDS and len(stops) < 2:
+        report.error(
+            table, line, "places",
+            f"a {kind} needs at least two stops, as 'origin > destination'",
+        )
+    return tuple(resolved) if len(resolved) == len(stops) else None
+
+
+def _actor_key(actor: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(actor))
+
+
+def _check_actor_spellings(report: _Report, table: Table):
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    first_line: dict[str, int] = {}
+    for line, row in table.records():
+        for actor in split_list(row["actors"]):
+            spellings[_actor_key(actor)][actor] += 1
+            first_line.setdefault(actor, line)
+    for variants in spellings.values():
+        if len(variants) < 2:
+            continue
+        usual = max(variants, key=lambda a: (variants[a], -first_line[a]))
+        for actor in variants:
+            if actor != usual:
+                report.warn(
+                    table, first_line[actor], "actors",
+                    f"actor {actor!r} is also spelled {usual!r} (line {first_line[usual]}); "
+                    "use one spelling",
+                )
+
+
+def _check_events(report, table, gazetteer, source_ids):
+    seen_events: dict[tuple, int] = {}
+    for line, row in table.records():
+        start = _check_dates(report, table, line, row)
+        kind = row["kind"].strip()
+        if kind:
+            problem = _vocabulary(kind, EVENT_KINDS, "kind")
+            if problem:
+                report.error(table, line, "kind", problem)
+        confidence = row["confidence"].strip()
+        if confidence:
+            problem = _vocabulary(confidence, CONFIDENCE_LEVELS, "confidence")
+            if problem:
+                report.error(table, line, "confidence", problem)
+        stops = _check_stops(report, table, line, row, gazetteer) if row["places"].strip() else None
+        for sid in split_list(row["sources"]):
+            if sid not in source_ids:
+                close = difflib.get_close_matches(sid, source_ids, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                report.error(table, line, "sources", f"unknown source {sid!r}{hint}")
+        if row["sources"].strip() and not split_list(row["sources"]):
+            report.error(table, line, "sources", "no source id; cite at least one")
+        if not row["evidence"].strip():
+            report.warn(table, line, "evidence", "no evidence quote from the source")
+        if start and kind and stops:
+            key = (start.iso(), kind, stops)
+            if key in seen_events:
+                report.warn(
+                    table, line, "id",
+                    f"same date, kind and stops as the event on line {seen_events[key]}; "
+                    "a duplicate?",
+                )
+            else:
+                seen_events[key] = line
+    _check_actor_spellings(report, table)
+
+
+def check(dataset: Dataset) -> list[Problem]:
+    """Every problem in the dataset, errors and warnings, sorted by file and line."""
+    report = _Report()
+    usable = {
+        name: _check_header(report, name, table) for name, table in dataset.tables().items()
+    }
+    for name, table in dataset.tables().items():
+        if usable[name]:
+            _check_ids_and_required(report, name, table)
+    if usable[PLACES_FILE]:
+        _check_places(report, dataset.places)
+    gazetteer = Gazetteer.from_rows(dataset.places.rows if usable[PLACES_FILE] else [])
+    source_ids = (
+        [row["id"].strip() for row in dataset.sources.rows] if usable[SOURCES_FILE] else []
+    )
+    cited: set[str] = set()
+    if usable[EVENTS_FILE]:
+        for row in dataset.events.rows:
+            cited.update(split_list(row["sources"]))
+        if usable[PLACES_FILE] and usable[SOURCES_FILE]:
+            _check_events(report, dataset.events, gazetteer, source_ids)
+    if usable[SOURCES_FILE]:
+        _check_sources(report, dataset.sources, cited)
+    order = {str(t.path): _FILE_ORDER[n] for n, t in dataset.tables().items()}
+    return sorted(report.problems, key=lambda p: (order.get(p.path, 9), p.line))
+
+
+def errors_of(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def ensure_valid(dataset: Dataset) -> list[Problem]:
+    """Raise ``ValidationError`` if the dataset has errors; return the warnings otherwise."""
+    problems = check(dataset)
+    if errors_of(problems):
+        raise ValidationError(problems)
+    return problems

@@ -1,0 +1,84 @@
+"""The rendered map in a real Chromium: it draws every event, and clicking opens cited popups."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from geomap.pipeline import render_map
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CLICK_AT = """(id) => {
+  // A point of the feature far from every other feature, centred in view: canvas hit-testing
+  // then picks this feature and no other.
+  const {map, features} = window.geomap;
+  const f = window.geomap.featureById(id);
+  const vertices = (g) => g.getLatLng ? [g.getLatLng()] : g.getLatLngs().flat(3);
+  const zoom = 5;
+  const px = (ll) => map.project(ll, zoom);
+  const others = features.filter((g) => g !== f).flatMap(vertices).map(px);
+  let best = null, bestDistance = -1;
+  for (const ll of vertices(f)) {
+    const p = px(ll);
+    const d = Math.min(Infinity, ...others.map((o) => o.distanceTo(p)));
+    if (d > bestDistance) { best = ll; bestDistance = d; }
+  }
+  map.setView(best, zoom, {animate: false});
+  const p = map.latLngToContainerPoint(best);
+  const box = map.getContainer().getBoundingClientRect();
+  return [p.x + box.left, p.y + box.top];
+}"""
+
+
+def click_feature(opened, event_id: str) -> str:
+    """Click the drawn feature of an event and return the popup's text."""
+    x, y = opened.evaluate(CLICK_AT, event_id)
+    opened.page.mouse.click(x, y)
+    popup = opened.page.wait_for_selector(".leaflet-popup-content .gm-popup", timeout=5000)
+    return popup.inner_text()
+
+
+def test_fixture_map_draws_every_event_and_cites_sources(open_map, basic_data, tmp_path):
+    out = tmp_path / "map.html"
+    render_map(basic_data, out)
+    opened = open_map(out)
+    assert opened.evaluate("window.geomap.drawnCount()") == 4
+    text = click_feature(opened, "tanker-to-cardon")
+    assert "Tanker to Cardón" in text
+    assert "Example News" in text and "Tankers arrive" in text
+    link = opened.page.locator(".leaflet-popup-content a")
+    assert link.get_attribute("href") == "https://example.org/a"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert opened.errors == []
+    assert opened.failed == []
+
+
+def test_route_popup_shows_stops_in_order(open_map, basic_data, tmp_path):
+    out = tmp_path / "map.html"
+    render_map(basic_data, out)
+    opened = open_map(out)
+    text = click_feature(opened, "air-bridge")
+    assert "Caracas → Damascus → Tehrān" in text
+    assert "Example Blog — Air bridge — 28 July 2020" in text
+    assert "May 2020" not in text
+
+
+def test_default_map_draws_every_event(open_map):
+    """The committed map, as a reader opens it: every event drawn, every popup citing a source."""
+    committed = ROOT / "maps" / "index.html"
+    with open(ROOT / "data" / "events.csv", encoding="utf-8-sig", newline="") as handle:
+        ids = [row["id"] for row in csv.DictReader(handle)]
+    opened = open_map(committed)
+    assert opened.evaluate("window.geomap.drawnCount()") == len(ids)
+    for event_id in ids:
+        opened.page.keyboard.press("Escape")
+        opened.evaluate("window.geomap.map.closePopup()")
+        text = click_feature(opened, event_id)
+        assert "Source" in text, event_id
+        assert opened.page.locator(".leaflet-popup-content .gm-sources li").count() >= 1
+    assert opened.errors == []
+    assert opened.failed == []
