@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, Place
 from .load import Dataset
-from .routes import geodesic_path, route_path
+from .routes import route_path
 from .schema import CRS, ROUTE_KINDS, PartialDate, date_span_label, split_list, split_stops
 
 EVENT_FIELDS = (
@@ -29,26 +29,25 @@ class Assembly:
     sources: object  # pandas.DataFrame indexed by source id
 
 
-def _geometry(kind: str, places: list[Place]):
-    from shapely.geometry import LineString, MultiLineString, Point
-
-    coords = [(p.lon, p.lat) for p in places]
+def _route_key(kind: str, places: list[Place]) -> tuple | None:
+    """What a route's path depends on: its mode and its stops; ``None`` for a point."""
     mode = ROUTE_KINDS.get(kind)
-    if mode is None or len(coords) < 2:
-        return Point(coords[-1])
-    parts = route_path(mode, coords)
-    if len(parts) == 1:
-        return LineString(parts[0])
-    return MultiLineString(parts)
+    if mode is None:
+        mode = "air" if len(places) > 1 else None  # a visit's travel
+    if mode is None:
+        return None
+    return (mode, tuple((p.lon, p.lat) for p in places))
 
 
-def _travel(kind: str, places: list[Place]):
+def _line(parts):
     from shapely.geometry import LineString, MultiLineString
 
-    if kind in ROUTE_KINDS or len(places) < 2:
-        return None
-    parts = geodesic_path([(p.lon, p.lat) for p in places])
     return LineString(parts[0]) if len(parts) == 1 else MultiLineString(parts)
+
+
+def _key_text(key: tuple) -> str:
+    mode, stops = key
+    return f"{mode}:" + ">".join(f"{lon:g},{lat:g}" for lon, lat in stops)
 
 
 def event_record(row: dict[str, str], gazetteer: Gazetteer) -> dict:
@@ -79,21 +78,48 @@ def event_record(row: dict[str, str], gazetteer: Gazetteer) -> dict:
     }
 
 
-def assemble(dataset: Dataset) -> Assembly:
-    """Build the event GeoDataFrame and the source table from a validated dataset."""
+def assemble(dataset: Dataset, *, cache=None, progress=None) -> Assembly:
+    """Build the event GeoDataFrame and the source table from a validated dataset.
+
+    Each distinct route (mode and stops) is computed once, through ``cache`` (a
+    ``routes.RouteCache``) when given; ``progress(done, total)`` is called as routes are made.
+    """
     import geopandas as gpd
     import pandas as pd
+    from shapely.geometry import Point
 
     gazetteer = Gazetteer.from_rows(dataset.places.rows)
-    records, geometries, travels = [], [], []
+    records, keys = [], []
     for row in dataset.events.rows:
         record = event_record(row, gazetteer)
         places = record.pop("_places")
-        geometries.append(_geometry(record["kind"], places))
-        travels.append(_travel(record["kind"], places))
+        keys.append((_route_key(record["kind"], places), (places[-1].lon, places[-1].lat)))
         records.append(record)
+
+    distinct = sorted({key for key, _ in keys if key is not None})
+    lines = {}
+    for done, key in enumerate(distinct, 1):
+        lines[key] = _line(route_path(key[0], key[1], cache))
+        if progress:
+            progress(done, len(distinct))
+    points: dict = {}
+    geometries, travels, geom_keys, travel_keys = [], [], [], []
+    for record, (key, last) in zip(records, keys, strict=True):
+        is_route = record["kind"] in ROUTE_KINDS and key is not None
+        if is_route:
+            geometries.append(lines[key])
+            geom_keys.append(_key_text(key))
+        else:
+            geometries.append(points.setdefault(last, Point(last)))
+            geom_keys.append(f"pt:{last[0]:g},{last[1]:g}")
+        has_travel = key is not None and not is_route
+        travels.append(lines[key] if has_travel else None)
+        travel_keys.append(_key_text(key) if has_travel else "")
+
     frame = pd.DataFrame.from_records(records, columns=list(EVENT_FIELDS))
     frame["travel"] = pd.Series(travels, dtype=object)
+    frame["geom_key"] = geom_keys
+    frame["travel_key"] = travel_keys
     events = gpd.GeoDataFrame(frame, geometry=geometries, crs=CRS)
     sources = pd.DataFrame.from_records(
         [{k: v.strip() for k, v in row.items()} for row in dataset.sources.rows],

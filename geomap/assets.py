@@ -51,6 +51,10 @@ ASSETS = (
         "leaflet_layers_2x_png", "img", LEAFLET, "dist/images/layers-2x.png",
         "sha384-+F2ZWK/HTpkV9kN2HnMGCQOTM/cnQJLs770FLOeHznwVWRfDESI8z4JwcGYmy2Au",
     ),
+    Asset(
+        "leaflet_marker_png", "img", LEAFLET, "dist/images/marker-icon.png",
+        "sha384-wg83fCOXjBtqzFAWhTL9Sd9vmLUNhfEEzfmNUX9zwv2igKlz/YQbdapF4ObdxF+R",
+    ),
 )
 
 
@@ -83,15 +87,18 @@ def sri_of(data: bytes) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
 
 
+_HOW = (
+    "run `geomap fetch-assets` (from the CDN) or `geomap fetch-assets --npm` (from the npm "
+    "registry), or copy {package}'s {path} there; GEOMAP_ASSETS names another folder"
+)
+
+
 def read_verified(asset: Asset) -> bytes:
     """The cached bytes of an asset, refused unless they match the pinned checksum."""
     from .errors import AssetError
 
     path = cache_path(asset)
-    how = (
-        f"fill the cache with `python scripts/fill_asset_cache.py` (npm registry) or put "
-        f"{asset.npm_package}'s {asset.npm_path} there; set GEOMAP_ASSETS to use another folder"
-    )
+    how = _HOW.format(package=asset.npm_package, path=asset.npm_path)
     try:
         data = path.read_bytes()
     except OSError:
@@ -99,7 +106,85 @@ def read_verified(asset: Asset) -> bytes:
     if sri_of(data) != asset.sri:
         raise AssetError(
             f"{asset.filename} does not match its pinned checksum {asset.sri} "
-            f"(got {sri_of(data)}); delete it and {how}",
+            f"(got {sri_of(data)}); delete it, then {how}",
             path=path,
         )
     return data
+
+
+def _store(asset: Asset, data: bytes) -> None:
+    from .errors import AssetError
+    from .output import write_atomic
+
+    if sri_of(data) != asset.sri:
+        raise AssetError(
+            f"{asset.filename} from {asset.url} does not match its pinned checksum {asset.sri} "
+            f"(got {sri_of(data)}); refusing it",
+            path=cache_path(asset),
+        )
+    write_atomic(cache_path(asset), data)
+
+
+def download(asset: Asset, timeout: float = 20.0) -> bytes:
+    """The asset's bytes from its pinned CDN URL (not verified here)."""
+    from urllib.request import urlopen
+
+    with urlopen(asset.url, timeout=timeout) as response:  # noqa: S310 - a pinned https URL
+        return response.read()
+
+
+def ensure(asset: Asset) -> bytes:
+    """The verified bytes of an asset, downloading it into the cache on first use."""
+    from .errors import AssetError
+
+    try:
+        return read_verified(asset)
+    except AssetError as missing:
+        if cache_path(asset).exists():
+            raise  # present but wrong: never silently replaced
+        try:
+            data = download(asset)
+        except OSError as exc:
+            raise AssetError(
+                f"{missing.message} (downloading {asset.url} failed: {exc})",
+                path=cache_path(asset),
+            ) from None
+    _store(asset, data)
+    return read_verified(asset)
+
+
+def fetch_all(*, npm: bool = False) -> list:
+    """Fill the cache with every pinned asset; returns the paths. Existing good files are kept."""
+    import subprocess
+    import tarfile
+    import tempfile
+    from pathlib import Path
+
+    from .errors import AssetError
+
+    missing = []
+    for asset in ASSETS:
+        try:
+            read_verified(asset)
+        except AssetError:
+            missing.append(asset)
+    if npm and missing:
+        with tempfile.TemporaryDirectory() as tmp:
+            for package in sorted({a.npm_package for a in missing}):
+                try:
+                    result = subprocess.run(
+                        ["npm", "pack", package, "--silent", "--pack-destination", tmp],
+                        check=True, capture_output=True, text=True,
+                    )
+                except (OSError, subprocess.CalledProcessError) as exc:
+                    detail = getattr(exc, "stderr", "") or exc
+                    raise AssetError(f"`npm pack {package}` failed: {detail}") from None
+                tarball = Path(tmp) / result.stdout.strip().splitlines()[-1]
+                with tarfile.open(tarball) as tar:
+                    for asset in (a for a in missing if a.npm_package == package):
+                        member = tar.extractfile(f"package/{asset.npm_path}")
+                        _store(asset, member.read())
+    else:
+        for asset in missing:
+            ensure(asset)
+    return [cache_path(asset) for asset in ASSETS if read_verified(asset)]

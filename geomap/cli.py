@@ -76,6 +76,25 @@ def filter_options(command):
     return command
 
 
+class _Progress:
+    """A progress bar on stderr for work that takes a while, only when stderr is a terminal."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def __call__(self, done: int, total: int):
+        if total < 2 or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 def _criteria(years, since, until, actors, kinds, confidence, places):
     from .filters import Criteria
 
@@ -101,14 +120,21 @@ def cli():
               type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--title", default=None, help="Title shown above the map.")
 @click.option("--tiles", default=None, metavar="NAME",
-              help="Tiled basemap (an xyzservices name), or 'none' for the offline outlines only.")
+              help="Tiled basemap, an xyzservices name such as OpenStreetMap.Mapnik "
+                   "[default: Esri.WorldGrayCanvas; none with --self-contained]; "
+                   "'none' draws only the offline country outlines.")
+@click.option("--self-contained", is_flag=True,
+              help="Inline every script, style and image: one file that needs no network.")
 @filter_options
 @reports_errors
-def render(data_dir, output, title, tiles, **filters):
+def render(data_dir, output, title, tiles, self_contained, **filters):
     """Render the events to an interactive HTML map."""
     from .pipeline import render_map
 
-    summary = render_map(data_dir, output, title=title, tiles=tiles, criteria=_criteria(**filters))
+    summary = render_map(
+        data_dir, output, title=title, tiles=tiles, criteria=_criteria(**filters),
+        self_contained=self_contained, progress=_Progress("Routing"),
+    )
     click.echo(
         f"wrote {summary.path}: {summary.events} events from {summary.sources} sources "
         f"({summary.size / 1024:,.0f} KiB)"
@@ -188,6 +214,54 @@ def export(data_dir, fmt, output, **filters):
     """Export the events for GIS tools (QGIS, GDAL, Google Earth)."""
     from .pipeline import export_events
 
-    path, count = export_events(data_dir, fmt, output, criteria=_criteria(**filters))
+    path, count = export_events(
+        data_dir, fmt, output, criteria=_criteria(**filters), progress=_Progress("Routing")
+    )
     if path is not None:
         click.echo(f"wrote {path}: {count} events", err=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@data_option
+@click.option("--date", required=True, metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--end-date", "end_date", metavar="DATE", help="Last day of a span, if any.")
+@click.option("--kind", required=True, metavar="KIND",
+              help="shipment, flight, visit, seizure, statement, agreement, payment, appointment.")
+@click.option("--title", required=True, help="A short title.")
+@click.option("--places", required=True, metavar="STOPS",
+              help="Stops in travel order, 'origin > destination'; ids, names or 'lat,lon'.")
+@click.option("--sources", required=True, metavar="IDS", help="Source ids, ';'-separated.")
+@click.option("--confidence", required=True, metavar="LEVEL",
+              help="confirmed, reported or alleged (see data/README.md).")
+@click.option("--actors", default="", metavar="NAMES", help="Actors, ';'-separated.")
+@click.option("--summary", default="", help="One or two sentences in your own words.")
+@click.option("--evidence", default="", help="A short verbatim quote from the source.")
+@click.option("--carrier", default="", help="Vessel or aircraft/operator, when known.")
+@click.option("--id", "event_id", default="", help="Event id (default: from date and title).")
+@click.option("--dry-run", is_flag=True, help="Validate and print the row; write nothing.")
+@reports_errors
+def add(data_dir, dry_run, event_id, **values):
+    """Append one event to events.csv after validating it with the whole dataset."""
+    from .append import add_event
+
+    row, line, warnings = add_event(data_dir, {"id": event_id, **values}, dry_run=dry_run)
+    for problem in warnings:
+        click.echo(str(problem), err=True)
+    target = Path(data_dir) / "events.csv"
+    if dry_run:
+        click.echo(row, nl=False)
+        click.echo(f"(dry run: would be {target}:{line}; nothing written)", err=True)
+    else:
+        click.echo(f"added {target}:{line}: {row.split(',', 1)[0]}")
+
+
+@cli.command("fetch-assets", context_settings=CONTEXT)
+@click.option("--npm", is_flag=True,
+              help="Take the files from the npm registry's packages instead of the CDN.")
+@reports_errors
+def fetch_assets(npm):
+    """Download the pinned scripts and styles for --self-contained maps, verifying checksums."""
+    from .assets import cache_dir, fetch_all
+
+    paths = fetch_all(npm=npm)
+    click.echo(f"{len(paths)} pinned assets verified in {cache_dir()}")

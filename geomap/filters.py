@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .errors import FilterError
+from .errors import FilterError, PlaceError
 from .gazetteer import fold
 from .schema import CONFIDENCE_LEVELS, EVENT_KINDS, PartialDate
 
@@ -131,13 +131,21 @@ def matches(event: dict, criteria: Criteria, place_ids: set[str] | None = None) 
     return not (place_ids is not None and not place_ids & set(event["place_ids"].split(";")))
 
 
-def select(events, criteria: Criteria, gazetteer=None):
-    """The rows of an events GeoDataFrame that meet the criteria, in their original order."""
+def select(events, criteria: Criteria, gazetteer):
+    """The rows of an events GeoDataFrame that meet the criteria, in their original order.
+
+    ``gazetteer`` resolves ``--place`` values (ids, names, aliases or ``lat,lon``).
+    """
     if criteria.is_empty():
         return events
     place_ids = None
     if criteria.places:
-        place_ids = {gazetteer.resolve(p).id for p in criteria.places} if gazetteer else set()
+        place_ids = set()
+        for place in criteria.places:
+            try:
+                place_ids.add(gazetteer.resolve(place).id)
+            except PlaceError as exc:
+                raise FilterError(exc.message, column="--place") from None
     keep = [
         matches(row, criteria, place_ids)
         for row in events[["start", "end", "kind", "confidence", "actors", "place_ids"]].to_dict(

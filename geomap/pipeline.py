@@ -22,14 +22,20 @@ def checked_dataset(data_dir: Path | str) -> Dataset:
     return dataset
 
 
-def selected(data_dir: Path | str, criteria: Criteria, *, require_match: bool = True):
-    """The assembled events that meet the criteria (``FilterError`` if none do and must)."""
+def selected(
+    data_dir: Path | str, criteria: Criteria, *, require_match: bool = True, progress=None
+):
+    """The assembled events that meet the criteria (``FilterError`` if none do and must).
+
+    Routes come from the on-disk route cache; ``progress(done, total)`` follows their making.
+    """
     from .assemble import assemble
     from .filters import select
     from .gazetteer import Gazetteer
+    from .routes import RouteCache
 
     dataset = checked_dataset(data_dir)
-    assembly = assemble(dataset)
+    assembly = assemble(dataset, cache=RouteCache(), progress=progress)
     if not criteria.is_empty():
         gazetteer = Gazetteer.from_rows(dataset.places.rows)
         assembly.events = select(assembly.events, criteria, gazetteer)
@@ -53,14 +59,22 @@ def render_map(
     title: str | None = None,
     tiles: str | None = None,
     criteria: Criteria | None = None,
+    self_contained: bool = False,
+    progress=None,
 ) -> MapSummary:
-    """Render the selected events to an HTML map written atomically at ``output``."""
+    """Render the selected events to an HTML map written atomically at ``output``.
+
+    A self-contained map inlines its scripts and styles and, unless ``tiles`` names a tiled
+    basemap, draws only the offline country outlines: it opens with no network at all.
+    """
     from .output import write_atomic
     from .render import DEFAULT_TILES, DEFAULT_TITLE, render_html
 
-    assembly = selected(data_dir, criteria or Criteria())
+    assembly = selected(data_dir, criteria or Criteria(), progress=progress)
+    if tiles is None:
+        tiles = "none" if self_contained else DEFAULT_TILES
     page = render_html(
-        assembly, title=title or DEFAULT_TITLE, tiles=DEFAULT_TILES if tiles is None else tiles
+        assembly, title=title or DEFAULT_TITLE, tiles=tiles, self_contained=self_contained
     )
     data = page.encode("utf-8")
     path = write_atomic(output, data)
@@ -69,12 +83,17 @@ def render_map(
 
 
 def export_events(
-    data_dir: Path | str, fmt: str, output: Path | str, *, criteria: Criteria | None = None
+    data_dir: Path | str,
+    fmt: str,
+    output: Path | str,
+    *,
+    criteria: Criteria | None = None,
+    progress=None,
 ):
     """Export the selected events; returns the path written (``None`` for stdout) and the count."""
     from .export import export
 
-    assembly = selected(data_dir, criteria or Criteria())
+    assembly = selected(data_dir, criteria or Criteria(), progress=progress)
     return export(assembly, fmt, output), len(assembly.events)
 
 

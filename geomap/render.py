@@ -18,7 +18,15 @@ from importlib import resources
 from .assemble import Assembly
 from .assets import by_kind
 from .safety import clean_text, json_for_script, safe_url
-from .schema import CONFIDENCE_MEANING, EVENT_KINDS, PartialDate
+from .schema import (
+    CONFIDENCE_LEVELS,
+    CONFIDENCE_MEANING,
+    EVENT_KINDS,
+    PLACE_PRECISIONS,
+    PartialDate,
+    split_list,
+    split_stops,
+)
 
 DEFAULT_TITLE = "Iran–Venezuela cooperation"
 DEFAULT_TILES = "Esri.WorldGrayCanvas"
@@ -39,8 +47,6 @@ _PLACEHOLDER = re.compile(r"@@GEOMAP_([A-Z]+)@@")
 
 
 def _parts(geometry) -> list:
-    if geometry is None:
-        return None
     lines = getattr(geometry, "geoms", [geometry])
     return [[list(xy) for xy in line.coords] for line in lines]
 
@@ -55,27 +61,38 @@ def _text(value) -> str:
     return clean_text(str(value)) if value is not None else ""
 
 
-def _list(value: str, separator: str) -> list[str]:
-    return [_text(part.strip()) for part in value.split(separator) if part.strip()]
+class _Table:
+    """Distinct values in first-seen order, so repeated strings and geometries ship once."""
+
+    def __init__(self):
+        self.index: dict = {}
+        self.values: list = []
+
+    def add(self, key, value=None) -> int:
+        if key not in self.index:
+            self.index[key] = len(self.values)
+            self.values.append(key if value is None else value())
+        return self.index[key]
 
 
-def _sources(assembly: Assembly, cited: set[str]) -> dict:
-    out = {}
-    for sid, row in assembly.sources.iterrows():
-        if sid not in cited:
-            continue
+def _sources(assembly: Assembly, cited: list[str]) -> list[dict]:
+    """The cited sources, in ``cited`` order (events refer to them by that position)."""
+    out = []
+    for sid in cited:
+        row = assembly.sources.loc[sid]
         published = row.get("published", "")
         try:
             published = PartialDate.parse(published).label() if published else ""
         except ValueError:
             published = _text(published)
-        out[_text(sid)] = {
+        out.append({
+            "id": _text(sid),
             "title": _text(row.get("title", "")),
             "outlet": _text(row.get("outlet", "")),
             "author": _text(row.get("author", "")),
             "published": published,
             "url": safe_url(row.get("url", "")),
-        }
+        })
     return out
 
 
@@ -87,49 +104,60 @@ def _span(events) -> str:
 
 
 def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
-    """Everything the page's script needs, as plain JSON-ready values (all text cleaned)."""
+    """Everything the page's script needs, as JSON-ready values (all text cleaned).
+
+    Events are columns; names (actors and stops), sources and geometries are stored once in
+    tables and referred to by position, so a large dataset's page stays close to its CSV's size.
+    """
     events = assembly.events
-    cited = {sid for value in events["sources"] for sid in value.split("; ") if sid}
+    kinds = [k for k in EVENT_KINDS if k in set(events["kind"])]
     counts = events["kind"].value_counts().to_dict()
-    records = []
-    for row in events.itertuples(index=False):
-        records.append(
-            {
-                "id": _text(row.id),
-                "kind": row.kind,
-                "title": _text(row.title),
-                "date_label": row.date_label,
-                "start": row.start,
-                "end": row.end,
-                "summary": _text(row.summary),
-                "actors": _list(row.actors, ";"),
-                "stops": _list(row.stops, ">"),
-                "route": row.geometry.geom_type != "Point",
-                "carrier": _text(row.carrier),
-                "confidence": row.confidence,
-                "sources": _list(row.sources, ";"),
-                "evidence": _text(row.evidence),
-                "precision": row.precision,
-                "geom": _geom(row.geometry),
-                "travel": _parts(row.travel),
-            }
+    cited = sorted({sid for value in events["sources"] for sid in value.split("; ") if sid})
+    source_index = {sid: n for n, sid in enumerate(cited)}
+    names, geoms = _Table(), _Table()
+    columns = {name: [] for name in (
+        "id", "kind", "title", "date_label", "start", "end", "summary", "carrier", "evidence",
+        "confidence", "precision", "actors", "stops", "sources", "geom", "travel",
+    )}
+    for row in events[[
+        "id", "kind", "title", "date_label", "start", "end", "summary", "carrier", "evidence",
+        "confidence", "precision", "actors", "stops", "sources", "geom_key", "geometry", "travel", "travel_key",
+    ]].itertuples(index=False):
+        columns["id"].append(_text(row.id))
+        columns["kind"].append(kinds.index(row.kind))
+        for name in ("title", "summary", "carrier", "evidence"):
+            columns[name].append(_text(getattr(row, name)))
+        for name in ("date_label", "start", "end"):
+            columns[name].append(getattr(row, name))
+        columns["confidence"].append(CONFIDENCE_LEVELS.index(row.confidence))
+        columns["precision"].append(PLACE_PRECISIONS.index(row.precision))
+        columns["actors"].append([names.add(_text(a)) for a in split_list(row.actors)])
+        columns["stops"].append([names.add(_text(s)) for s in split_stops(row.stops)])
+        columns["sources"].append([source_index[s] for s in split_list(row.sources)])
+        columns["geom"].append(geoms.add(row.geom_key, lambda g=row.geometry: _geom(g)))
+        columns["travel"].append(
+            None if row.travel is None
+            else geoms.add(row.travel_key, lambda t=row.travel: _geom(t))
         )
-    n_events, n_sources = len(records), len(cited)
+    n_events, n_sources = len(events), len(cited)
     return {
         "map": map_name,
         "title": _text(title),
         "subtitle": (
-            f"{_span(events)} · {n_events} event{'s' * (n_events != 1)} "
-            f"from {n_sources} source{'s' * (n_sources != 1)}"
+            f"{_span(events)} · {n_events:,} event{'s' * (n_events != 1)} "
+            f"from {n_sources:,} source{'s' * (n_sources != 1)}"
         ),
         "kinds": [
             {"id": k, "label": k.capitalize(), "color": KIND_COLORS[k], "count": counts[k]}
-            for k in EVENT_KINDS
-            if k in counts
+            for k in kinds
         ],
+        "levels": list(CONFIDENCE_LEVELS),
+        "precisions": list(PLACE_PRECISIONS),
         "confidence": dict(CONFIDENCE_MEANING),
         "sources": _sources(assembly, cited),
-        "events": records,
+        "names": names.values,
+        "geoms": geoms.values,
+        "events": columns,
     }
 
 
@@ -153,8 +181,50 @@ def _add_integrity(page: str) -> str:
     return page
 
 
-def render_html(assembly: Assembly, title: str = DEFAULT_TITLE, tiles: str = DEFAULT_TILES) -> str:
-    """The complete map page for the assembled events, as a string (deterministic)."""
+def _inline_assets(page: str) -> str:
+    """Replace every pinned script and stylesheet tag with the verified file's contents.
+
+    Images the stylesheet refers to become ``data:`` URIs and source-map comments are dropped,
+    so the page asks the network for nothing.
+    """
+    import base64
+
+    from .assets import ASSETS, ensure
+
+    for asset in by_kind("js"):
+        code = ensure(asset).decode("utf-8")
+        code = re.sub(r"^//# sourceMappingURL=.*$", "", code, flags=re.M)
+        code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.I)
+        tag = f'<script src="{asset.url}" integrity="{asset.sri}" crossorigin="anonymous"></script>'
+        page = page.replace(tag, f"<script>{code}</script>")
+    images = {a.npm_path.rsplit("dist/", 1)[-1]: a for a in ASSETS if a.kind == "img"}
+    for asset in by_kind("css"):
+        css = ensure(asset).decode("utf-8")
+        for relative, image in images.items():
+            uri = "data:image/png;base64," + base64.b64encode(ensure(image)).decode()
+            css = css.replace(f"url({relative})", f"url({uri})")
+        css = re.sub(r"</(style)", r"<\\/\1", css, flags=re.I)
+        tag = (
+            f'<link rel="stylesheet" href="{asset.url}" integrity="{asset.sri}" '
+            'crossorigin="anonymous"/>'
+        )
+        page = page.replace(tag, f"<style>{css}</style>")
+    if re.search(r"<(?:script|link)[^>]+(?:src|href)=\"https?:", page):
+        raise RuntimeError("a script or style is still loaded from the network")
+    return page
+
+
+def render_html(
+    assembly: Assembly,
+    title: str = DEFAULT_TITLE,
+    tiles: str = DEFAULT_TILES,
+    *,
+    self_contained: bool = False,
+) -> str:
+    """The complete map page for the assembled events, as a string (deterministic).
+
+    ``self_contained`` inlines every script, style and image, so the page needs no network.
+    """
     import folium
     from branca.element import MacroElement
     from jinja2 import Template
@@ -196,6 +266,6 @@ def render_html(assembly: Assembly, title: str = DEFAULT_TITLE, tiles: str = DEF
     found = _PLACEHOLDER.findall(page)
     if sorted(found) != sorted(values):
         raise RuntimeError(f"unexpected placeholders in the folium page: {found}")
-    page = _PLACEHOLDER.sub(lambda m: values[m.group(1)], page)
-    return _add_integrity(page)
+    page = _add_integrity(_PLACEHOLDER.sub(lambda m: values[m.group(1)], page))
+    return _inline_assets(page) if self_contained else page
 

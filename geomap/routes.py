@@ -92,8 +92,93 @@ def sea_path(stops: Sequence[LonLat]) -> Parts:
     return _round(split_antimeridian(coords))
 
 
-def route_path(mode: str, stops: Sequence[LonLat]) -> Parts:
-    """The path for a route kind's mode (``'sea'`` or ``'air'``)."""
-    if mode == "sea":
-        return sea_path(stops)
-    return geodesic_path(stops)
+#: Bump when the way paths are computed changes, so cached paths are recomputed.
+ALGORITHM = 1
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"geomap-routes-{ALGORITHM}", f"digits-{DIGITS}", f"step-{ARC_STEP_KM}"]
+    for package in ("searoute", "pyproj"):
+        try:
+            parts.append(f"{package}-{version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}-unknown")
+    return "/".join(parts)
+
+
+class RouteCache:
+    """Paths on disk, one JSON file per distinct (mode, stops), keyed with library versions.
+
+    Safe to delete at any time; a damaged file is treated as a miss and rewritten. Files are
+    written to a temporary name and renamed, so concurrent renders never see half a file.
+    """
+
+    def __init__(self, directory=None):
+        from pathlib import Path
+
+        if directory is None:
+            import os
+
+            directory = os.environ.get("GEOMAP_CACHE_DIR")
+            if directory is None:
+                from platformdirs import user_cache_dir
+
+                directory = Path(user_cache_dir("geomap")) / "routes"
+        self.directory = Path(directory)
+        self.versions = _versions()
+        self.hits = 0
+        self.misses = 0
+
+    def _file(self, mode: str, stops: Sequence[LonLat]):
+        import hashlib
+
+        key = f"{self.versions}|{mode}|" + ";".join(f"{x!r},{y!r}" for x, y in stops)
+        return self.directory / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+    def get(self, mode: str, stops: Sequence[LonLat]) -> Parts | None:
+        import json
+
+        try:
+            parts = json.loads(self._file(mode, stops).read_text(encoding="utf-8"))
+            return [[(float(x), float(y)) for x, y in part] for part in parts]
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put(self, mode: str, stops: Sequence[LonLat], parts: Parts) -> None:
+        import json
+        import os
+        import tempfile
+
+        target = self._file(mode, stops)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".route.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(parts, handle, separators=(",", ":"))
+            os.replace(tmp, target)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def path(self, mode: str, stops: Sequence[LonLat]) -> Parts:
+        """The path from the cache, computing and storing it on a miss."""
+        parts = self.get(mode, stops)
+        if parts is not None:
+            self.hits += 1
+            return parts
+        self.misses += 1
+        parts = _compute(mode, stops)
+        self.put(mode, stops, parts)
+        return parts
+
+
+def _compute(mode: str, stops: Sequence[LonLat]) -> Parts:
+    return sea_path(stops) if mode == "sea" else geodesic_path(stops)
+
+
+def route_path(mode: str, stops: Sequence[LonLat], cache: RouteCache | None = None) -> Parts:
+    """The path for a route kind's mode (``'sea'`` or ``'air'``), through ``cache`` if given."""
+    if cache is None:
+        return _compute(mode, stops)
+    return cache.path(mode, stops)

@@ -21,6 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_route_cache(tmp_path_factory):
+    """Tests keep their route cache to themselves, not in the user's cache directory."""
+    if "GEOMAP_CACHE_DIR" not in os.environ:
+        os.environ["GEOMAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("route-cache"))
+    yield
+
+
 def copy_fixture(name: str, target: Path) -> Path:
     """A writable copy of a fixture dataset."""
     shutil.copytree(FIXTURES / name, target)

@@ -81,10 +81,10 @@ def test_template_syntax_in_data_is_never_evaluated(tmp_path, basic_data):
     events.write_text(text, encoding="utf-8")
     page = render_html(assemble(load_dataset(basic_data)), title="{{ 6*6 }}")
     payload = payload_of(page)
-    assert payload["events"][0]["title"] == "{{ 7*7 }} {% if 1 %}yes{% endif %} {# c #}"
+    assert payload["events"]["title"][0] == "{{ 7*7 }} {% if 1 %}yes{% endif %} {# c #}"
     assert payload["title"] == "{{ 6*6 }}"
     assert "<title>{{ 6*6 }}</title>" in page
-    assert "49" not in payload["events"][0]["title"]
+    assert "49" not in payload["events"]["title"][0]
 
 
 def test_script_closing_text_cannot_leave_the_json_element(basic_data):
@@ -97,7 +97,7 @@ def test_script_closing_text_cannot_leave_the_json_element(basic_data):
     page = render_html(assemble(load_dataset(basic_data)), title="</title><b>x</b>")
     assert "window.pwned" in page  # the text is there …
     assert "<script>window.pwned" not in page  # … but never as markup
-    assert payload_of(page)["events"][0]["evidence"] == hostile
+    assert payload_of(page)["events"]["evidence"][0] == hostile
     assert "<title>&lt;/title&gt;&lt;b&gt;x&lt;/b&gt;</title>" in page
 
 
@@ -113,7 +113,12 @@ def test_unsafe_source_links_are_dropped(basic_data):
         encoding="utf-8",
     )
     payload = map_payload(assemble(load_dataset(basic_data)), "t", "m")
-    assert payload["sources"]["news-a"]["url"] is None
+    assert payload["sources"][0] == {
+        "id": "blog-b", "title": "Air bridge", "outlet": "Example Blog", "author": "",
+        "published": "28 July 2020", "url": None,
+    }
+    assert payload["sources"][1]["id"] == "news-a"
+    assert payload["sources"][1]["url"] is None
 
 
 def test_tiles_none_leaves_only_the_offline_outlines(assembly):

@@ -13,6 +13,27 @@
   var DASH = { confirmed: null, reported: "8 6", alleged: "2 6" };
   var FILL = { confirmed: 0.9, reported: 0.55, alleged: 0.15 };
   var CONFIDENCE = data.confidence;
+  var LEVELS = data.levels;
+
+  /* The events travel as columns with shared tables (kinds, names, sources, geometries);
+   * here they become one plain object each. */
+  function decodeEvents(cols) {
+    var names = data.names;
+    var out = new Array(cols.id.length);
+    function lookup(table) { return function (i) { return table[i]; }; }
+    for (var i = 0; i < out.length; i++) {
+      out[i] = {
+        id: cols.id[i], kind: data.kinds[cols.kind[i]].id, title: cols.title[i],
+        date_label: cols.date_label[i], start: cols.start[i], end: cols.end[i],
+        summary: cols.summary[i], carrier: cols.carrier[i], evidence: cols.evidence[i],
+        confidence: LEVELS[cols.confidence[i]], precision: data.precisions[cols.precision[i]],
+        actors: cols.actors[i].map(lookup(names)), stops: cols.stops[i].map(lookup(names)),
+        sources: cols.sources[i].map(lookup(data.sources)), geom: cols.geom[i],
+        travel: cols.travel[i]
+      };
+    }
+    return out;
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -35,10 +56,8 @@
     });
   }
 
-  function sourceItem(id) {
-    var source = data.sources[id];
+  function sourceItem(source) {
     var li = el("li");
-    if (!source) { li.textContent = id; return li; }
     var bits = [source.outlet, source.title, source.published].filter(Boolean);
     var href = safeHref(source.url);
     if (href) {
@@ -64,7 +83,8 @@
     meta.appendChild(el("span", "gm-conf gm-conf-" + ev.confidence, ev.confidence));
     box.appendChild(meta);
     var dl = el("dl");
-    [["Actors", ev.actors.join("; ")], [ev.route ? "Route" : "Place", ev.stops.join(" → ")],
+    var route = data.geoms[ev.geom].t === "L";
+    [["Actors", ev.actors.join("; ")], [route ? "Route" : "Place", ev.stops.join(" → ")],
      ["Carrier", ev.carrier]].forEach(function (row) {
       if (!row[1]) return;
       dl.appendChild(el("dt", null, row[0]));
@@ -77,7 +97,7 @@
     if (ev.evidence) box.appendChild(el("blockquote", null, "“" + ev.evidence + "”"));
     box.appendChild(el("strong", null, ev.sources.length > 1 ? "Sources" : "Source"));
     var list = el("ol", "gm-sources");
-    ev.sources.forEach(function (id) { list.appendChild(sourceItem(id)); });
+    ev.sources.forEach(function (source) { list.appendChild(sourceItem(source)); });
     box.appendChild(list);
     return box;
   }
@@ -104,33 +124,78 @@
     });
   }
 
-  /* One Leaflet layer (plus decorations) per event. */
+  /* One interactive Leaflet layer per event. Decorations (arrows, travel lines, uncertainty
+   * circles) are shared by every event with the same geometry and kind, and shown while at
+   * least one of those events is. */
+  var decorations = {};
+
+  function decoration(key, make) {
+    if (!decorations[key]) decorations[key] = { layers: make(), shown: 0, kind: null };
+    return key;
+  }
+
   function eventLayers(ev) {
     var color = kindInfo(ev.kind).color;
     var dash = DASH[ev.confidence];
+    var geom = data.geoms[ev.geom];
     var feature, extras = [];
-    if (ev.geom.t === "P") {
-      var ll = [ev.geom.c[1], ev.geom.c[0]];
+    if (geom.t === "P") {
+      var ll = [geom.c[1], geom.c[0]];
       if (ev.precision === "region") {
-        extras.push(L.circle(ll, { radius: 90000, color: color, weight: 1, opacity: 0.5,
-          fillOpacity: 0.06, dashArray: "3 4", interactive: false, renderer: renderer }));
+        extras.push(decoration("region " + ev.geom + " " + ev.kind, function () {
+          return [L.circle(ll, { radius: 90000, color: color, weight: 1, opacity: 0.5,
+            fillOpacity: 0.06, dashArray: "3 4", interactive: false, renderer: renderer })];
+        }));
       }
       feature = L.circleMarker(ll, { radius: 7, color: color, weight: 2, fillColor: color,
         fillOpacity: FILL[ev.confidence], dashArray: dash ? "3 3" : null, renderer: renderer });
-      if (ev.travel) {
-        extras.push(L.polyline(latlngs(ev.travel), { color: color, weight: 1.2, opacity: 0.7,
-          dashArray: "4 5", interactive: false, renderer: renderer }));
-        extras = extras.concat(arrows(ev.travel, color, 0.7));
+      if (ev.travel !== null) {
+        extras.push(decoration("travel " + ev.travel + " " + ev.kind, function () {
+          var parts = data.geoms[ev.travel].c;
+          return [L.polyline(latlngs(parts), { color: color, weight: 1.2, opacity: 0.7,
+            dashArray: "4 5", interactive: false, renderer: renderer })]
+            .concat(arrows(parts, color, 0.7));
+        }));
       }
     } else {
-      feature = L.polyline(latlngs(ev.geom.c), { color: color, weight: 3, opacity: 0.85,
+      feature = L.polyline(latlngs(geom.c), { color: color, weight: 3, opacity: 0.85,
         dashArray: dash, renderer: renderer });
-      extras = extras.concat(arrows(ev.geom.c, color, 0.85));
+      extras.push(decoration("arrows " + ev.geom + " " + ev.kind, function () {
+        return arrows(geom.c, color, 0.85);
+      }));
     }
-    feature.bindPopup(function () { return popupContent(ev); }, { maxWidth: 360 });
-    feature.bindTooltip(function () { return tooltipContent(ev); }, { sticky: true });
     feature.geomapEvent = ev;
+    feature.openPopup = openOwnPopup;
+    feature.openTooltip = openOwnTooltip;
     return { feature: feature, extras: extras };
+  }
+
+  /* One popup and one tooltip for the whole map, filled from the event under the pointer. */
+  var popup = L.popup({ maxWidth: 360 });
+  var tooltip = L.tooltip({ sticky: true, direction: "auto" });
+
+  function anchor(layer) {
+    return layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+  }
+
+  function showPopup(layer, latlng) {
+    popup.setLatLng(latlng || anchor(layer)).setContent(popupContent(layer.geomapEvent)).openOn(map);
+  }
+
+  function showTooltip(layer, latlng) {
+    tooltip.setLatLng(latlng || anchor(layer)).setContent(tooltipContent(layer.geomapEvent));
+    map.openTooltip(tooltip);
+  }
+
+  function openOwnPopup() { showPopup(this); return this; }
+  function openOwnTooltip() { showTooltip(this); return this; }
+
+  function interactive(group) {
+    group.on("click", function (e) { showPopup(e.layer, e.latlng); });
+    group.on("mouseover", function (e) { showTooltip(e.layer, e.latlng); });
+    group.on("mousemove", function (e) { tooltip.setLatLng(e.latlng); });
+    group.on("mouseout", function () { map.closeTooltip(tooltip); });
+    return group;
   }
 
   /* Offline basemap: country outlines beneath any tile layer, which covers it when it loads. */
@@ -145,12 +210,16 @@
 
   var groups = {};
   var entries = [];
-  data.kinds.forEach(function (k) { groups[k.id] = L.featureGroup().addTo(map); });
-  data.events.forEach(function (ev) {
+  data.kinds.forEach(function (k) { groups[k.id] = interactive(L.featureGroup()).addTo(map); });
+  decodeEvents(data.events).forEach(function (ev) {
     var layers = eventLayers(ev);
-    var entry = { ev: ev, layers: layers.extras.concat([layers.feature]), feature: layers.feature,
-      shown: true, actorKeys: ev.actors.map(fold) };
-    entry.layers.forEach(function (x) { groups[ev.kind].addLayer(x); });
+    var entry = { ev: ev, feature: layers.feature, extras: layers.extras, shown: true,
+      actorKeys: ev.actors.map(fold) };
+    entry.extras.forEach(function (key) {
+      var d = decorations[key];
+      if (d.shown++ === 0) d.layers.forEach(function (x) { groups[ev.kind].addLayer(x); });
+    });
+    groups[ev.kind].addLayer(layers.feature);
     entries.push(entry);
   });
   var features = entries.map(function (e) { return e.feature; });
@@ -163,7 +232,6 @@
   map.getContainer().appendChild(title);
 
   /* ---- Filters: the same rules as `geomap render --year/--kind/--actor/--confidence`. ---- */
-  var LEVELS = ["alleged", "reported", "confirmed"];
   var years = entries.reduce(function (acc, e) {
     return [Math.min(acc[0], +e.ev.start.slice(0, 4)), Math.max(acc[1], +e.ev.end.slice(0, 4))];
   }, [Infinity, -Infinity]);
@@ -235,8 +303,13 @@
     entries.forEach(function (e) {
       var keep = matches(e.ev, e.actorKeys, state);
       if (keep !== e.shown) {
-        e.layers.forEach(function (x) {
-          if (keep) groups[e.ev.kind].addLayer(x); else groups[e.ev.kind].removeLayer(x);
+        var group = groups[e.ev.kind];
+        if (keep) group.addLayer(e.feature); else group.removeLayer(e.feature);
+        e.extras.forEach(function (key) {
+          var d = decorations[key];
+          d.shown += keep ? 1 : -1;
+          if (keep && d.shown === 1) d.layers.forEach(function (x) { group.addLayer(x); });
+          if (!keep && d.shown === 0) d.layers.forEach(function (x) { group.removeLayer(x); });
         });
         e.shown = keep;
       }
@@ -442,6 +515,8 @@
     },
     featureById: function (id) {
       return features.filter(function (f) { return f.geomapEvent.id === id; })[0];
-    }
+    },
+    openPopup: function (id) { showPopup(this.featureById(id)); },
+    openTooltip: function (id) { showTooltip(this.featureById(id)); }
   };
 })();

@@ -1,0 +1,159 @@
+"""Exports read back with pyogrio and GDAL's ogrinfo: same ids, attributes and geometry types."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+
+from geomap.assemble import assemble
+from geomap.cli import cli
+from geomap.errors import OutputError
+from geomap.export import export
+from geomap.load import load_dataset
+
+from .conftest import FIXTURES
+
+IDS = ["tanker-to-cardon", "air-bridge", "visit-tachira", "pacific-flight"]
+
+
+@pytest.fixture(scope="module")
+def assembly():
+    return assemble(load_dataset(FIXTURES / "basic"))
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["export", "--data", str(FIXTURES / "basic"), *args])
+
+
+def test_geojson_is_rfc7946_and_round_trips(tmp_path, assembly):
+    out = tmp_path / "events.geojson"
+    export(assembly, "geojson", out)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert "crs" not in doc  # RFC 7946: WGS84 only, no crs member
+    assert [f["id"] for f in doc["features"]] == IDS
+    tanker = doc["features"][0]
+    assert tanker["geometry"]["type"] == "LineString"
+    assert tanker["geometry"]["coordinates"][0] == [56.2, 27.15]  # lon, lat
+    assert tanker["properties"]["citations"] == [{
+        "id": "news-a", "title": "Tankers arrive", "outlet": "Example News",
+        "author": "A. Writer", "published": "2020-05", "url": "https://example.org/a",
+    }]
+    assert tanker["properties"]["actors"] == ["Iran", "Venezuela"]
+    pacific = doc["features"][3]["geometry"]
+    assert pacific["type"] == "MultiLineString"
+    assert all(-180 <= x <= 180 for line in pacific["coordinates"] for x, _ in line)
+    # Nothing is lost: every event field is there, exactly as assembled.
+    frame = pyogrio.read_dataframe(out)
+    assert list(frame["id"]) == IDS
+    for column in ("title", "summary", "evidence", "carrier", "confidence", "date", "stops"):
+        assert list(frame[column].fillna("")) == list(assembly.events[column]), column
+    assert list(frame.geometry.geom_type) == list(assembly.events.geometry.geom_type)
+    pairs = zip(frame.geometry, assembly.events.geometry, strict=True)
+    assert all(a.equals_exact(b, 1e-9) for a, b in pairs)
+
+
+def test_gpkg_has_point_and_line_layers(tmp_path, assembly):
+    out = tmp_path / "events.gpkg"
+    export(assembly, "gpkg", out)
+    layers = {name: kind for name, kind in pyogrio.list_layers(out)}
+    assert layers == {"events_points": "Point", "events_lines": "MultiLineString"}
+    points = pyogrio.read_dataframe(out, layer="events_points")
+    lines = pyogrio.read_dataframe(out, layer="events_lines")
+    assert sorted([*points["id"], *lines["id"]]) == sorted(IDS)
+    assert list(points["id"]) == ["visit-tachira"]
+    assert points.crs.to_epsg() == 4326
+    row = points.iloc[0]
+    assert row["citations"] == (
+        "Example News — Tankers arrive — 2020-05 <https://example.org/a>; "
+        "Example Blog — Air bridge — 2020-07-28"
+    )
+
+
+@pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="GDAL's ogrinfo is not installed "
+                    "(apt-get install gdal-bin)")
+@pytest.mark.parametrize(("fmt", "expected"), [
+    ("gpkg", ["events_points (Point)", "events_lines (Multi Line String)"]),
+    ("kml", ["events"]),
+    ("geojson", ["events"]),
+])
+def test_ogrinfo_lists_the_layers(tmp_path, assembly, fmt, expected):
+    out = tmp_path / f"events.{fmt}"
+    export(assembly, fmt, out)
+    listing = subprocess.run(["ogrinfo", "-ro", "-q", str(out)], capture_output=True, text=True,
+                             check=True).stdout
+    for layer in expected:
+        assert layer in listing
+    summary = subprocess.run(["ogrinfo", "-ro", "-al", "-so", str(out)], capture_output=True,
+                             text=True, check=True).stdout
+    assert sum(int(n) for n in re.findall(r"Feature Count: (\d+)", summary)) == 4
+
+
+def test_kml_reads_back_with_names(tmp_path, assembly):
+    out = tmp_path / "events.kml"
+    export(assembly, "kml", out)
+    frame = pyogrio.read_dataframe(out)
+    assert list(frame["Name"]) == list(assembly.events["title"])
+
+
+def test_csv_has_wkt_geometry(tmp_path, assembly):
+    out = tmp_path / "events.csv"
+    export(assembly, "csv", out)
+    options = ["GEOM_POSSIBLE_NAMES=wkt", "KEEP_GEOM_COLUMNS=NO"]
+    frame = pyogrio.read_dataframe(out, open_options=options)
+    assert list(frame["id"]) == IDS
+    assert list(frame.geometry.geom_type) == [
+        "LineString", "LineString", "Point", "MultiLineString",
+    ]
+
+
+def test_template_syntax_is_kept_unchanged(tmp_path, basic_data):
+    events = basic_data / "events.csv"
+    text = events.read_text(encoding="utf-8").replace("A tanker arrived.", "{{ 7*7 }} {% x %}")
+    events.write_text(text, encoding="utf-8")
+    out = tmp_path / "e.geojson"
+    export(assemble(load_dataset(basic_data)), "geojson", out)
+    evidence = json.loads(out.read_text())["features"][0]["properties"]["evidence"]
+    assert evidence == "{{ 7*7 }} {% x %}"
+
+
+def test_stdout_for_geojson_and_csv():
+    result = run("--format", "geojson", "-o", "-", "--kind", "visit")
+    assert result.exit_code == 0
+    assert [f["id"] for f in json.loads(result.stdout)["features"]] == ["visit-tachira"]
+    result = run("--format", "csv", "-o", "-", "--year", "2020")
+    assert result.stdout.splitlines()[0].endswith(",citations,wkt")
+    assert len(result.stdout.splitlines()) == 5
+
+
+def test_binary_formats_refuse_stdout():
+    result = run("--format", "gpkg", "-o", "-")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --output: gpkg cannot be written to standard output; give --output FILE\n"
+    )
+
+
+def test_cli_export_reports_what_it_wrote(tmp_path):
+    out = tmp_path / "x.gpkg"
+    result = run("--format", "gpkg", "-o", str(out), "--confidence", "reported")
+    assert result.exit_code == 0
+    assert result.output == f"wrote {out}: 3 events\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.gpkg"]
+
+
+def test_failed_gdal_write_keeps_previous_file(tmp_path, assembly, monkeypatch):
+    out = tmp_path / "events.gpkg"
+    out.write_bytes(b"previous")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", broken)
+    with pytest.raises(OutputError, match="cannot write: disk full"):
+        export(assembly, "gpkg", out)
+    assert out.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["events.gpkg"]

@@ -1,0 +1,139 @@
+"""Atomic writes: a failure at any step leaves the previous file intact and no debris."""
+
+import errno
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from geomap import output
+from geomap.cli import cli
+from geomap.errors import OutputError
+from geomap.output import write_atomic
+
+
+def test_writes_and_replaces(tmp_path):
+    target = tmp_path / "sub" / "map.html"
+    write_atomic(target, b"one")
+    write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert os.listdir(target.parent) == ["map.html"]
+
+
+def test_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
+    target = tmp_path / "map.html"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    write_atomic(target, b"new")
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+class FullDisk:
+    """A file object whose writes fail as on a full disk, after writing some bytes."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.real.close()
+
+    def write(self, data):
+        self.real.write(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("step", ["write", "replace"])
+def test_failure_keeps_the_previous_file_and_leaves_no_temporary(tmp_path, monkeypatch, step):
+    target = tmp_path / "map.html"
+    target.write_bytes(b"previous")
+    if step == "write":
+        real_fdopen = os.fdopen
+        monkeypatch.setattr(output.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+    else:
+        def fail(*args):
+            raise OSError(errno.EIO, "Input/output error")
+
+        monkeypatch.setattr(output.os, "replace", fail)
+    with pytest.raises(OutputError) as info:
+        write_atomic(target, b"new contents")
+    assert str(info.value).startswith(f"{target}: cannot write: ")
+    assert target.read_bytes() == b"previous"
+    assert os.listdir(tmp_path) == ["map.html"]
+
+
+def test_interrupt_mid_write_keeps_the_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "map.html"
+    target.write_bytes(b"previous")
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"previous"
+    assert os.listdir(tmp_path) == ["map.html"]
+
+
+def test_directory_in_the_way(tmp_path):
+    (tmp_path / "map.html").mkdir()
+    with pytest.raises(OutputError, match="is a directory; give a file name"):
+        write_atomic(tmp_path / "map.html", b"x")
+
+
+def test_cli_render_to_an_unwritable_place(basic_data, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(
+        cli, ["render", "--data", str(basic_data), "--output", str(blocker / "map.html")]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {blocker / 'map.html'}: cannot write: ")
+    assert len(result.output.splitlines()) == 1
+
+
+def test_permission_denied_on_a_data_file(basic_data, monkeypatch):
+    # Simulated: the tests may run as root, who can read a file whatever its mode.
+    from pathlib import Path
+
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == "events.csv":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    result = CliRunner().invoke(cli, ["validate", "--data", str(basic_data)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {basic_data / 'events.csv'}: permission denied\n"
+
+
+def test_a_directory_where_a_data_file_should_be(basic_data):
+    (basic_data / "events.csv").unlink()
+    (basic_data / "events.csv").mkdir()
+    result = CliRunner().invoke(cli, ["validate", "--data", str(basic_data)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {basic_data / 'events.csv'}: is a directory, not a CSV file\n"
+    )
+
+
+def test_commands_never_modify_data_files(basic_data, tmp_path):
+    before = {p.name: p.read_bytes() for p in basic_data.iterdir()}
+    runner = CliRunner()
+    for args in (
+        ["render", "-o", str(tmp_path / "m.html")],
+        ["validate"],
+        ["stats"],
+        ["places", "tachira"],
+        ["export", "--format", "gpkg", "-o", str(tmp_path / "e.gpkg")],
+        ["add", "--date", "2020", "--kind", "visit", "--title", "t", "--places", "caracas",
+         "--sources", "news-a", "--confidence", "reported", "--dry-run"],
+    ):
+        result = runner.invoke(cli, [args[0], "--data", str(basic_data), *args[1:]])
+        assert result.exit_code == 0, (args, result.output)
+    assert {p.name: p.read_bytes() for p in basic_data.iterdir()} == before

@@ -1,0 +1,102 @@
+"""The on-disk route cache: hits, misses, damaged files, deletion and concurrent writers."""
+
+import multiprocessing
+
+import pytest
+
+from geomap import routes
+from geomap.routes import RouteCache, route_path
+
+GULF_TO_CARDON = ((56.2, 27.15), (-70.216, 11.629))
+
+
+@pytest.fixture
+def cache(tmp_path):
+    return RouteCache(tmp_path / "routes")
+
+
+def test_miss_then_hit_returns_the_same_path(cache, monkeypatch):
+    first = route_path("sea", GULF_TO_CARDON, cache)
+    assert (cache.hits, cache.misses) == (0, 1)
+    assert len(list(cache.directory.glob("*.json"))) == 1
+
+    def must_not_route(*args):
+        raise AssertionError("a cached route was computed again")
+
+    monkeypatch.setattr(routes, "sea_path", must_not_route)
+    again = RouteCache(cache.directory)
+    assert route_path("sea", GULF_TO_CARDON, again) == first
+    assert (again.hits, again.misses) == (1, 0)
+
+
+def test_key_includes_mode_stops_and_versions(cache):
+    route_path("sea", GULF_TO_CARDON, cache)
+    route_path("air", GULF_TO_CARDON, cache)
+    route_path("air", tuple(reversed(GULF_TO_CARDON)), cache)
+    assert len(list(cache.directory.glob("*.json"))) == 3
+    other = RouteCache(cache.directory)
+    other.versions = "searoute-99"
+    route_path("sea", GULF_TO_CARDON, other)
+    assert other.misses == 1
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"a": 1}', b"[[[1]]]", b"\xff\xfe"])
+def test_damaged_file_is_a_miss_and_is_rewritten(cache, damage):
+    good = route_path("air", GULF_TO_CARDON, cache)
+    (entry,) = cache.directory.glob("*.json")
+    entry.write_bytes(damage)
+    fresh = RouteCache(cache.directory)
+    assert route_path("air", GULF_TO_CARDON, fresh) == good
+    assert fresh.misses == 1
+    assert RouteCache(cache.directory).get("air", GULF_TO_CARDON) == good
+
+
+def test_deleting_the_cache_is_safe(cache):
+    good = route_path("air", GULF_TO_CARDON, cache)
+    for entry in cache.directory.iterdir():
+        entry.unlink()
+    cache.directory.rmdir()
+    assert route_path("air", GULF_TO_CARDON, RouteCache(cache.directory)) == good
+
+
+def test_unwritable_cache_only_costs_time(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    cache = RouteCache(blocker / "routes")
+    assert route_path("air", GULF_TO_CARDON, cache) == route_path("air", GULF_TO_CARDON)
+
+
+def _write_many(directory, rounds):
+    cache = RouteCache(directory)
+    parts = routes.geodesic_path(GULF_TO_CARDON)
+    for _ in range(rounds):
+        cache.put("air", GULF_TO_CARDON, parts)
+        got = cache.get("air", GULF_TO_CARDON)
+        if got is not None and got != parts:
+            return False
+    return True
+
+
+def test_concurrent_writers_never_leave_half_a_file(tmp_path):
+    directory = tmp_path / "routes"
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        results = pool.starmap(_write_many, [(directory, 200), (directory, 200)])
+    assert results == [True, True]
+    assert [p.suffix for p in directory.iterdir()] == [".json"]  # no temporary files left
+    assert RouteCache(directory).get("air", GULF_TO_CARDON) == routes.geodesic_path(GULF_TO_CARDON)
+
+
+def test_a_second_render_computes_no_route(basic_data, tmp_path, monkeypatch):
+    from geomap.pipeline import render_map
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
+    render_map(basic_data, tmp_path / "first.html")
+    # One sea lane, two flight arcs and one visit's travel: four distinct paths.
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 4
+
+    def must_not_route(*args):
+        raise AssertionError("a cached route was computed again")
+
+    monkeypatch.setattr(routes, "_compute", must_not_route)
+    render_map(basic_data, tmp_path / "second.html")
+    assert (tmp_path / "first.html").read_bytes() == (tmp_path / "second.html").read_bytes()
