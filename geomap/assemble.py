@@ -110,7 +110,9 @@ def assemble(dataset: Dataset, *, cache=None, progress=None) -> Assembly:
             geometries.append(lines[key])
             geom_keys.append(_key_text(key))
         else:
-            geometries.append(points.setdefault(last, Point(last)))
+            if last not in points:
+                points[last] = Point(last)
+            geometries.append(points[last])
             geom_keys.append(f"pt:{last[0]:g},{last[1]:g}")
         has_travel = key is not None and not is_route
         travels.append(lines[key] if has_travel else None)

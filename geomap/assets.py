@@ -129,7 +129,7 @@ def download(asset: Asset, timeout: float = 20.0) -> bytes:
     """The asset's bytes from its pinned CDN URL (not verified here)."""
     from urllib.request import urlopen
 
-    with urlopen(asset.url, timeout=timeout) as response:  # noqa: S310 - a pinned https URL
+    with urlopen(asset.url, timeout=timeout) as response:  # a pinned https URL
         return response.read()
 
 

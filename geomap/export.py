@@ -163,7 +163,8 @@ def export(assembly: Assembly, fmt: str, output: str | Path) -> Path | None:
             )
         import sys
 
-        sys.stdout.buffer.write(geojson_bytes(assembly) if fmt == "geojson" else csv_bytes(assembly))
+        data = geojson_bytes(assembly) if fmt == "geojson" else csv_bytes(assembly)
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return None
     path = Path(output)

@@ -9,6 +9,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import PlaceError
 from .schema import split_list
@@ -16,6 +17,7 @@ from .schema import split_list
 _LAT_LON = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*,\s*([+-]?\d+(?:\.\d+)?)\s*$")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """A lookup key: accents stripped, case folded, white space collapsed.
 

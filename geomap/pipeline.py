@@ -78,7 +78,7 @@ def render_map(
     )
     data = page.encode("utf-8")
     path = write_atomic(output, data)
-    cited = {s for value in assembly.events["sources"] for s in value.split("; ") if s}
+    cited = {s for value in assembly.events["sources"].tolist() for s in value.split("; ") if s}
     return MapSummary(path=path, events=len(assembly.events), sources=len(cited), size=len(data))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import namedtuple
 from importlib import resources
 
 from .assemble import Assembly
@@ -110,19 +111,19 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
     tables and referred to by position, so a large dataset's page stays close to its CSV's size.
     """
     events = assembly.events
-    kinds = [k for k in EVENT_KINDS if k in set(events["kind"])]
+    kinds = [k for k in EVENT_KINDS if k in set(events["kind"].tolist())]
     counts = events["kind"].value_counts().to_dict()
-    cited = sorted({sid for value in events["sources"] for sid in value.split("; ") if sid})
+    cited = sorted({sid for value in events["sources"].tolist() for sid in value.split("; ") if sid})
     source_index = {sid: n for n, sid in enumerate(cited)}
     names, geoms = _Table(), _Table()
     columns = {name: [] for name in (
         "id", "kind", "title", "date_label", "start", "end", "summary", "carrier", "evidence",
         "confidence", "precision", "actors", "stops", "sources", "geom", "travel",
     )}
-    for row in events[[
-        "id", "kind", "title", "date_label", "start", "end", "summary", "carrier", "evidence",
-        "confidence", "precision", "actors", "stops", "sources", "geom_key", "geometry", "travel", "travel_key",
-    ]].itertuples(index=False):
+    fields = [*columns, "geom_key", "geometry", "travel_key"]
+    fields.remove("geom")
+    Row = namedtuple("Row", fields)
+    for row in map(Row._make, zip(*(events[f].tolist() for f in fields), strict=True)):
         columns["id"].append(_text(row.id))
         columns["kind"].append(kinds.index(row.kind))
         for name in ("title", "summary", "carrier", "evidence"):

@@ -17,7 +17,12 @@ from urllib.parse import urlsplit
 _BIDI_CONTROLS = {
     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
 }
-_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+#: Control characters (category Cc) but tab and newline, bidi controls, and lone surrogates.
+_UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_BIDI_CONTROLS)) + "\ud800-\udfff]"
+)
 
 
 def clean_text(text: str) -> str:
@@ -26,12 +31,7 @@ def clean_text(text: str) -> str:
     >>> clean_text("ok\\u202eevil\\x00")
     'okevil'
     """
-    return "".join(
-        ch
-        for ch in text
-        if ch in _ALLOWED_CONTROLS
-        or (ch not in _BIDI_CONTROLS and unicodedata.category(ch) not in ("Cc", "Cs"))
-    )
+    return _UNSAFE_CHARACTERS.sub("", text)
 
 
 def safe_url(url: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 CRS = "EPSG:4326"
@@ -67,12 +68,12 @@ _MONTHS = (
 
 def split_list(cell: str) -> list[str]:
     """``'Iran; Venezuela;'`` -> ``['Iran', 'Venezuela']``."""
-    return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
+    return [part for part in map(str.strip, cell.split(LIST_SEPARATOR)) if part]
 
 
 def split_stops(cell: str) -> list[str]:
     """``'tehran > damascus > caracas'`` -> ``['tehran', 'damascus', 'caracas']``."""
-    return [part.strip() for part in cell.split(STOP_SEPARATOR) if part.strip()]
+    return [part for part in map(str.strip, cell.split(STOP_SEPARATOR)) if part]
 
 
 @dataclass(frozen=True, order=True)
@@ -92,6 +93,10 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``ValueError`` names what is wrong."""
+        return _parse_date(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> PartialDate:
         match = _DATE.match(text.strip())
         if not match:
             raise ValueError(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
@@ -129,6 +134,11 @@ class PartialDate:
         if self.month:
             return f"{_MONTHS[self.month - 1]} {self.year}"
         return str(self.year)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> PartialDate:
+    return PartialDate._parse(text)
 
 
 def date_span_label(start: PartialDate, end: PartialDate | None) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geomap.assets import fetch_all  # noqa: E402
+from geomap.assets import fetch_all
 
 if __name__ == "__main__":
     for path in fetch_all(npm=True):

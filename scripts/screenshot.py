@@ -36,7 +36,7 @@ def main() -> None:
         page.wait_for_function("window.geomap !== undefined")
         if args.click:
             page.evaluate(
-                "(id) => window.geomap.featureById(id).openPopup()", args.click
+                "(id) => window.geomap.openPopup(id)", args.click
             )
         page.wait_for_timeout(300)
         args.png.parent.mkdir(parents=True, exist_ok=True)

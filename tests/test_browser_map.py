@@ -15,8 +15,9 @@ pytestmark = pytest.mark.browser
 CLICK_AT = """(id) => {
   // A point of the feature far from every other feature, centred in view: canvas hit-testing
   // then picks this feature and no other.
-  const {map, features} = window.geomap;
-  const f = window.geomap.featureById(id);
+  const map = window.geomap.map;
+  const features = window.geomap.layers();
+  const f = window.geomap.layerOf(id);
   const vertices = (g) => g.getLatLng ? [g.getLatLng()] : g.getLatLngs().flat(3);
   const zoom = 5;
   const px = (ll) => map.project(ll, zoom);
@@ -35,11 +36,23 @@ CLICK_AT = """(id) => {
 
 
 def click_feature(opened, event_id: str) -> str:
-    """Click the drawn feature of an event and return the popup's text."""
+    """Click the drawn feature of an event and return the popup's text for that event.
+
+    Events sharing a place and style share a feature; its popup pages through them.
+    """
     x, y = opened.evaluate(CLICK_AT, event_id)
     opened.page.mouse.click(x, y)
-    popup = opened.page.wait_for_selector(".leaflet-popup-content .gm-popup", timeout=5000)
-    return popup.inner_text()
+    page = opened.page
+    page.wait_for_selector(".leaflet-popup-content .gm-popup", timeout=5000)
+    title = opened.evaluate(
+        "(id) => window.geomap.data.events.title[window.geomap.data.events.id.indexOf(id)]",
+        event_id,
+    )
+    while page.locator(".leaflet-popup-content .gm-event h3").inner_text() != title:
+        following = page.locator(".leaflet-popup-content .gm-next")
+        assert following.count() == 1 and following.is_enabled(), f"{event_id} not in popup"
+        following.click()
+    return page.locator(".leaflet-popup-content .gm-popup").inner_text()
 
 
 def test_fixture_map_draws_every_event_and_cites_sources(open_map, basic_data, tmp_path):

@@ -1,4 +1,5 @@
 import doctest
+import re
 from datetime import date
 
 import pytest
@@ -53,3 +54,39 @@ def test_span_label():
 def test_lists_and_stops_split_and_trim():
     assert split_list(" Iran; Venezuela ;; ") == ["Iran", "Venezuela"]
     assert split_stops("tehran > damascus>caracas") == ["tehran", "damascus", "caracas"]
+
+
+def _package():
+    import json
+
+    from .conftest import ROOT
+
+    return json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_datapackage_agrees_with_the_code():
+    """data/datapackage.json (Frictionless Table Schema) describes exactly the code's schema."""
+    resources = {r["path"]: r for r in _package()["resources"]}
+    assert set(resources) == set(schema.COLUMNS)
+    for filename, columns in schema.COLUMNS.items():
+        fields = resources[filename]["schema"]["fields"]
+        assert [f["name"] for f in fields] == list(columns)
+        required = [f["name"] for f in fields if f.get("constraints", {}).get("required")]
+        assert required == list(schema.REQUIRED_VALUES[filename]), filename
+        assert resources[filename]["schema"]["primaryKey"] == ["id"]
+        enums = {f["name"]: f["constraints"]["enum"] for f in fields
+                 if "enum" in f.get("constraints", {})}
+        expected = {
+            schema.PLACES_FILE: {"kind": list(schema.PLACE_KINDS),
+                                 "precision": list(schema.PLACE_PRECISIONS)},
+            schema.SOURCES_FILE: {},
+            schema.EVENTS_FILE: {"kind": list(schema.EVENT_KINDS),
+                                 "confidence": list(schema.CONFIDENCE_LEVELS)},
+        }[filename]
+        assert enums == expected, filename
+        for field in fields:
+            pattern = field.get("constraints", {}).get("pattern")
+            if field["name"] == "id":
+                for sample in ("a", "tanker-1", "A", "a--b", "-a", "a-", "ñ"):
+                    assert bool(re.match(pattern, sample)) == bool(schema.SLUG.match(sample))
+            assert field.get("description"), (filename, field["name"])

@@ -3,6 +3,10 @@
  * Every string from the data reaches the page through textContent or as a DOM node handed to
  * Leaflet, never through innerHTML, so no text from a CSV can run as script.
  * Links are made only for http(s) URLs.
+ *
+ * Events that share a geometry, a kind and a confidence (the same route, the same place) are
+ * drawn as one feature whose popup pages through them: overlapping features could not be told
+ * apart anyway, and a large dataset stays quick to draw.
  */
 (function () {
   "use strict";
@@ -14,26 +18,10 @@
   var FILL = { confirmed: 0.9, reported: 0.55, alleged: 0.15 };
   var CONFIDENCE = data.confidence;
   var LEVELS = data.levels;
+  var KINDS = {};
+  data.kinds.forEach(function (k) { KINDS[k.id] = k; });
 
-  /* The events travel as columns with shared tables (kinds, names, sources, geometries);
-   * here they become one plain object each. */
-  function decodeEvents(cols) {
-    var names = data.names;
-    var out = new Array(cols.id.length);
-    function lookup(table) { return function (i) { return table[i]; }; }
-    for (var i = 0; i < out.length; i++) {
-      out[i] = {
-        id: cols.id[i], kind: data.kinds[cols.kind[i]].id, title: cols.title[i],
-        date_label: cols.date_label[i], start: cols.start[i], end: cols.end[i],
-        summary: cols.summary[i], carrier: cols.carrier[i], evidence: cols.evidence[i],
-        confidence: LEVELS[cols.confidence[i]], precision: data.precisions[cols.precision[i]],
-        actors: cols.actors[i].map(lookup(names)), stops: cols.stops[i].map(lookup(names)),
-        sources: cols.sources[i].map(lookup(data.sources)), geom: cols.geom[i],
-        travel: cols.travel[i]
-      };
-    }
-    return out;
-  }
+  /* ---- Text and elements ---- */
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -46,8 +34,9 @@
     return typeof url === "string" && /^https?:\/\/[^\s\/?#]+/i.test(url) ? url : null;
   }
 
-  function kindInfo(kind) {
-    return data.kinds.filter(function (k) { return k.id === kind; })[0];
+  function fold(text) {
+    return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/\s+/g, " ").trim();
   }
 
   function latlngs(parts) {
@@ -56,9 +45,29 @@
     });
   }
 
+  /* ---- Events: columns with shared tables become one plain object each ---- */
+
+  function decodeEvents(cols) {
+    var out = new Array(cols.id.length);
+    function lookup(table) { return function (i) { return table[i]; }; }
+    for (var i = 0; i < out.length; i++) {
+      out[i] = {
+        id: cols.id[i], kind: data.kinds[cols.kind[i]].id, title: cols.title[i],
+        date_label: cols.date_label[i], start: cols.start[i], end: cols.end[i],
+        summary: cols.summary[i], carrier: cols.carrier[i], evidence: cols.evidence[i],
+        confidence: LEVELS[cols.confidence[i]], precision: data.precisions[cols.precision[i]],
+        actors: cols.actors[i].map(lookup(data.names)), stops: cols.stops[i].map(lookup(data.names)),
+        sources: cols.sources[i].map(lookup(data.sources)), geom: cols.geom[i],
+        travel: cols.travel[i]
+      };
+    }
+    return out;
+  }
+
+  /* ---- Popups and tooltips ---- */
+
   function sourceItem(source) {
     var li = el("li");
-    var bits = [source.outlet, source.title, source.published].filter(Boolean);
     var href = safeHref(source.url);
     if (href) {
       var a = el("a", null, source.title || href);
@@ -69,22 +78,22 @@
       li.appendChild(a);
       if (source.published) li.appendChild(document.createTextNode(" — " + source.published));
     } else {
-      li.textContent = bits.join(" — ");
+      li.textContent = [source.outlet, source.title, source.published].filter(Boolean).join(" — ");
     }
     if (source.author) li.appendChild(el("span", "gm-author", " (" + source.author + ")"));
     return li;
   }
 
-  function popupContent(ev) {
-    var box = el("div", "gm-popup");
+  function eventDetails(ev) {
+    var box = el("div", "gm-event");
     box.appendChild(el("h3", null, ev.title));
     var meta = el("div", "gm-meta");
-    meta.appendChild(document.createTextNode(ev.date_label + " · " + kindInfo(ev.kind).label + " · "));
+    meta.appendChild(document.createTextNode(ev.date_label + " · " + KINDS[ev.kind].label + " · "));
     meta.appendChild(el("span", "gm-conf gm-conf-" + ev.confidence, ev.confidence));
     box.appendChild(meta);
     var dl = el("dl");
-    var route = data.geoms[ev.geom].t === "L";
-    [["Actors", ev.actors.join("; ")], [route ? "Route" : "Place", ev.stops.join(" → ")],
+    var where = data.geoms[ev.geom].t === "L" ? "Route" : ev.stops.length > 1 ? "Travel" : "Place";
+    [["Actors", ev.actors.join("; ")], [where, ev.stops.join(" → ")],
      ["Carrier", ev.carrier]].forEach(function (row) {
       if (!row[1]) return;
       dl.appendChild(el("dt", null, row[0]));
@@ -102,43 +111,93 @@
     return box;
   }
 
-  function tooltipContent(ev) {
-    var box = el("div", "gm-tip");
-    box.appendChild(el("strong", null, ev.title));
-    box.appendChild(el("span", null, ev.date_label));
+  /* A popup for one feature: the event at ``index`` among the feature's shown events, with
+   * buttons to page through the others. */
+  function popupContent(feature, index) {
+    var shown = feature.shown;
+    var box = el("div", "gm-popup");
+    if (shown.length > 1) {
+      var pager = el("div", "gm-pager");
+      var prev = el("button", "gm-prev", "‹");
+      var next = el("button", "gm-next", "›");
+      prev.type = next.type = "button";
+      prev.setAttribute("aria-label", "Previous event here");
+      next.setAttribute("aria-label", "Next event here");
+      prev.disabled = index === 0;
+      next.disabled = index === shown.length - 1;
+      prev.addEventListener("click", function () { showPopup(feature, null, index - 1); });
+      next.addEventListener("click", function () { showPopup(feature, null, index + 1); });
+      pager.appendChild(prev);
+      pager.appendChild(el("span", "gm-page", (index + 1) + " of " + shown.length + " events here"));
+      pager.appendChild(next);
+      box.appendChild(pager);
+    }
+    box.appendChild(eventDetails(shown[index].ev));
     return box;
   }
 
+  function tooltipContent(feature) {
+    var box = el("div", "gm-tip");
+    var first = feature.shown[0].ev;
+    box.appendChild(el("strong", null, first.title));
+    box.appendChild(el("span", null, first.date_label));
+    if (feature.shown.length > 1) {
+      box.appendChild(el("span", "gm-more", " and " + (feature.shown.length - 1) + " more"));
+    }
+    return box;
+  }
+
+  var popup = L.popup({ maxWidth: 360, autoPanPadding: [40, 40] });
+  var tooltip = L.tooltip({ sticky: true, direction: "auto" });
+  var popupAt = null;
+
+  function anchor(layer) {
+    return layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+  }
+
+  function showPopup(feature, latlng, index) {
+    if (!feature.shown.length) return;
+    index = Math.max(0, Math.min(index || 0, feature.shown.length - 1));
+    popupAt = latlng || popupAt || anchor(feature.layer);
+    popup.setLatLng(popupAt).setContent(popupContent(feature, index)).openOn(map);
+  }
+
+  function showTooltip(feature, latlng) {
+    if (!feature.shown.length) return;
+    tooltip.setLatLng(latlng || anchor(feature.layer)).setContent(tooltipContent(feature));
+    map.openTooltip(tooltip);
+  }
+
+  /* ---- Drawing ---- */
+
   function arrows(parts, color, opacity) {
     if (!L.polylineDecorator) return [];
+    function head(size) {
+      return L.Symbol.arrowHead({ pixelSize: size, polygon: false, pathOptions: {
+        color: color, weight: 2.5, opacity: opacity, renderer: renderer, interactive: false } });
+    }
     return latlngs(parts).map(function (part) {
-      return L.polylineDecorator(part, {
-        patterns: [{ offset: "50%", repeat: 0, symbol: L.Symbol.arrowHead({
-          pixelSize: 11, polygon: false,
-          pathOptions: { color: color, weight: 2.5, opacity: opacity, renderer: renderer, interactive: false }
-        }) }, { offset: "100%", repeat: 0, symbol: L.Symbol.arrowHead({
-          pixelSize: 9, polygon: false,
-          pathOptions: { color: color, weight: 2.5, opacity: opacity, renderer: renderer, interactive: false }
-        }) }]
-      });
+      return L.polylineDecorator(part, { patterns: [
+        { offset: "50%", repeat: 0, symbol: head(11) },
+        { offset: "100%", repeat: 0, symbol: head(9) }
+      ] });
     });
   }
 
-  /* One interactive Leaflet layer per event. Decorations (arrows, travel lines, uncertainty
-   * circles) are shared by every event with the same geometry and kind, and shown while at
-   * least one of those events is. */
+  /* Decorations (arrows, a visit's travel, an uncertainty circle) are shared by every feature
+   * with the same geometry and kind, and shown while at least one of those features is. */
   var decorations = {};
 
   function decoration(key, make) {
-    if (!decorations[key]) decorations[key] = { layers: make(), shown: 0, kind: null };
-    return key;
+    if (!decorations[key]) decorations[key] = { layers: make(), shown: 0 };
+    return decorations[key];
   }
 
-  function eventLayers(ev) {
-    var color = kindInfo(ev.kind).color;
+  function makeFeature(ev) {
+    var color = KINDS[ev.kind].color;
     var dash = DASH[ev.confidence];
     var geom = data.geoms[ev.geom];
-    var feature, extras = [];
+    var layer, extras = [];
     if (geom.t === "P") {
       var ll = [geom.c[1], geom.c[0]];
       if (ev.precision === "region") {
@@ -147,7 +206,7 @@
             fillOpacity: 0.06, dashArray: "3 4", interactive: false, renderer: renderer })];
         }));
       }
-      feature = L.circleMarker(ll, { radius: 7, color: color, weight: 2, fillColor: color,
+      layer = L.circleMarker(ll, { radius: 7, color: color, weight: 2, fillColor: color,
         fillOpacity: FILL[ev.confidence], dashArray: dash ? "3 3" : null, renderer: renderer });
       if (ev.travel !== null) {
         extras.push(decoration("travel " + ev.travel + " " + ev.kind, function () {
@@ -158,44 +217,16 @@
         }));
       }
     } else {
-      feature = L.polyline(latlngs(geom.c), { color: color, weight: 3, opacity: 0.85,
+      layer = L.polyline(latlngs(geom.c), { color: color, weight: 3, opacity: 0.85,
         dashArray: dash, renderer: renderer });
       extras.push(decoration("arrows " + ev.geom + " " + ev.kind, function () {
         return arrows(geom.c, color, 0.85);
       }));
     }
-    feature.geomapEvent = ev;
-    feature.openPopup = openOwnPopup;
-    feature.openTooltip = openOwnTooltip;
-    return { feature: feature, extras: extras };
-  }
-
-  /* One popup and one tooltip for the whole map, filled from the event under the pointer. */
-  var popup = L.popup({ maxWidth: 360 });
-  var tooltip = L.tooltip({ sticky: true, direction: "auto" });
-
-  function anchor(layer) {
-    return layer.getLatLng ? layer.getLatLng() : layer.getCenter();
-  }
-
-  function showPopup(layer, latlng) {
-    popup.setLatLng(latlng || anchor(layer)).setContent(popupContent(layer.geomapEvent)).openOn(map);
-  }
-
-  function showTooltip(layer, latlng) {
-    tooltip.setLatLng(latlng || anchor(layer)).setContent(tooltipContent(layer.geomapEvent));
-    map.openTooltip(tooltip);
-  }
-
-  function openOwnPopup() { showPopup(this); return this; }
-  function openOwnTooltip() { showTooltip(this); return this; }
-
-  function interactive(group) {
-    group.on("click", function (e) { showPopup(e.layer, e.latlng); });
-    group.on("mouseover", function (e) { showTooltip(e.layer, e.latlng); });
-    group.on("mousemove", function (e) { tooltip.setLatLng(e.latlng); });
-    group.on("mouseout", function () { map.closeTooltip(tooltip); });
-    return group;
+    var feature = { layer: layer, extras: extras, kind: ev.kind, entries: [], shown: [],
+      onMap: false };
+    layer.geomapFeature = feature;
+    return feature;
   }
 
   /* Offline basemap: country outlines beneath any tile layer, which covers it when it loads. */
@@ -209,20 +240,49 @@
   }
 
   var groups = {};
-  var entries = [];
-  data.kinds.forEach(function (k) { groups[k.id] = interactive(L.featureGroup()).addTo(map); });
-  decodeEvents(data.events).forEach(function (ev) {
-    var layers = eventLayers(ev);
-    var entry = { ev: ev, feature: layers.feature, extras: layers.extras, shown: true,
-      actorKeys: ev.actors.map(fold) };
-    entry.extras.forEach(function (key) {
-      var d = decorations[key];
-      if (d.shown++ === 0) d.layers.forEach(function (x) { groups[ev.kind].addLayer(x); });
+  data.kinds.forEach(function (k) {
+    var group = L.featureGroup().addTo(map);
+    group.on("click", function (e) {
+      popupAt = null;
+      showPopup(e.layer.geomapFeature, e.latlng, 0);
     });
-    groups[ev.kind].addLayer(layers.feature);
-    entries.push(entry);
+    group.on("mouseover", function (e) { showTooltip(e.layer.geomapFeature, e.latlng); });
+    group.on("mousemove", function (e) { tooltip.setLatLng(e.latlng); });
+    group.on("mouseout", function () { map.closeTooltip(tooltip); });
+    groups[k.id] = group;
   });
-  var features = entries.map(function (e) { return e.feature; });
+
+  var features = {};
+  var featureList = [];
+  var entries = decodeEvents(data.events).map(function (ev) {
+    var key = ev.geom + " " + ev.kind + " " + ev.confidence;
+    if (!features[key]) {
+      features[key] = makeFeature(ev);
+      featureList.push(features[key]);
+    }
+    var entry = { ev: ev, feature: features[key], shown: false, actorKeys: ev.actors.map(fold) };
+    features[key].entries.push(entry);
+    return entry;
+  });
+  featureList.forEach(function (f) {
+    f.entries.sort(function (a, b) {
+      return a.ev.start < b.ev.start ? -1 : a.ev.start > b.ev.start ? 1 : 0;
+    });
+  });
+  var byId = {};
+  entries.forEach(function (e) { byId[e.ev.id] = e; });
+
+  function setFeatureShown(feature, on) {
+    if (on === feature.onMap) return;
+    var group = groups[feature.kind];
+    if (on) group.addLayer(feature.layer); else group.removeLayer(feature.layer);
+    feature.extras.forEach(function (d) {
+      d.shown += on ? 1 : -1;
+      if (on && d.shown === 1) d.layers.forEach(function (x) { group.addLayer(x); });
+      if (!on && d.shown === 0) d.layers.forEach(function (x) { group.removeLayer(x); });
+    });
+    feature.onMap = on;
+  }
 
   /* Title bar. */
   var title = el("div", "gm-title");
@@ -231,11 +291,12 @@
   L.DomEvent.disableClickPropagation(title);
   map.getContainer().appendChild(title);
 
-  /* ---- Filters: the same rules as `geomap render --year/--kind/--actor/--confidence`. ---- */
+  /* ---- Filters: the same rules as `geomap render --year/--kind/--actor/--confidence` ---- */
+
   var years = entries.reduce(function (acc, e) {
     return [Math.min(acc[0], +e.ev.start.slice(0, 4)), Math.max(acc[1], +e.ev.end.slice(0, 4))];
   }, [Infinity, -Infinity]);
-  var actors = {};  // fold(name) -> {name, count}
+  var actors = {};  // fold(name) -> {key, name, count}
   entries.forEach(function (e) {
     e.ev.actors.forEach(function (name, i) {
       var key = e.actorKeys[i];
@@ -246,22 +307,18 @@
   var actorList = Object.keys(actors).map(function (k) { return actors[k]; })
     .sort(function (a, b) { return b.count - a.count || a.name.localeCompare(b.name); });
 
-  function fold(text) {
-    return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/\s+/g, " ").trim();
-  }
-
   function defaultState() {
     return { y0: years[0], y1: years[1], kinds: data.kinds.map(function (k) { return k.id; }),
       conf: LEVELS[0], actors: [] };
   }
   var state = defaultState();
 
-  function matches(ev, actorKeys, st) {
+  function matches(e, st) {
+    var ev = e.ev;
     if (ev.end < st.y0 + "-01-01" || ev.start > st.y1 + "-12-31") return false;
     if (st.kinds.indexOf(ev.kind) < 0) return false;
     if (LEVELS.indexOf(ev.confidence) < LEVELS.indexOf(st.conf)) return false;
-    if (st.actors.length && !actorKeys.some(function (k) { return st.actors.indexOf(k) >= 0; })) {
+    if (st.actors.length && !e.actorKeys.some(function (k) { return st.actors.indexOf(k) >= 0; })) {
       return false;
     }
     return true;
@@ -273,7 +330,7 @@
     var y = /^(\d{4})-(\d{4})$/.exec(params.get("years") || "");
     if (y) { st.y0 = Math.max(years[0], +y[1]); st.y1 = Math.min(years[1], +y[2]); }
     if (params.has("kinds")) {
-      st.kinds = params.get("kinds").split(",").filter(function (k) { return groups[k]; });
+      st.kinds = params.get("kinds").split(",").filter(function (k) { return KINDS[k]; });
     }
     if (LEVELS.indexOf(params.get("confidence")) >= 0) st.conf = params.get("confidence");
     if (params.get("actors")) {
@@ -301,20 +358,14 @@
   function apply() {
     var shown = 0, perKind = {};
     entries.forEach(function (e) {
-      var keep = matches(e.ev, e.actorKeys, state);
-      if (keep !== e.shown) {
-        var group = groups[e.ev.kind];
-        if (keep) group.addLayer(e.feature); else group.removeLayer(e.feature);
-        e.extras.forEach(function (key) {
-          var d = decorations[key];
-          d.shown += keep ? 1 : -1;
-          if (keep && d.shown === 1) d.layers.forEach(function (x) { group.addLayer(x); });
-          if (!keep && d.shown === 0) d.layers.forEach(function (x) { group.removeLayer(x); });
-        });
-        e.shown = keep;
-      }
-      if (keep) { shown += 1; perKind[e.ev.kind] = (perKind[e.ev.kind] || 0) + 1; }
+      e.shown = matches(e, state);
+      if (e.shown) { shown += 1; perKind[e.ev.kind] = (perKind[e.ev.kind] || 0) + 1; }
     });
+    featureList.forEach(function (f) {
+      f.shown = f.entries.filter(function (e) { return e.shown; });
+      setFeatureShown(f, f.shown.length > 0);
+    });
+    map.closePopup(popup);
     controls.showing.textContent = "Showing " + shown + " of " + entries.length + " events";
     data.kinds.forEach(function (k) {
       controls.kindCounts[k.id].textContent = (perKind[k.id] || 0) + " / " + k.count;
@@ -332,11 +383,10 @@
 
   function changed() { apply(); writeHash(); }
 
-  function checkbox(label, checked, onChange) {
+  function checkbox(label, onChange) {
     var wrap = el("label");
     var box = el("input");
     box.type = "checkbox";
-    box.checked = checked;
     box.addEventListener("change", function () { onChange(box.checked); });
     wrap.appendChild(box);
     wrap.appendChild(document.createTextNode(" " + label));
@@ -394,21 +444,21 @@
     actorSet.appendChild(search);
     var list = el("div", "gm-actors");
     controls.actorBoxes = {};
-    controls.actorRows = {};
+    var rows = {};
     actorList.forEach(function (a) {
-      var item = checkbox(a.name + " (" + a.count + ")", false, function (on) {
+      var item = checkbox(a.name + " (" + a.count + ")", function (on) {
         state.actors = state.actors.filter(function (k) { return k !== a.key; });
         if (on) state.actors.push(a.key);
         changed();
       });
       controls.actorBoxes[a.key] = item.box;
-      controls.actorRows[a.key] = item.label;
+      rows[a.key] = item.label;
       list.appendChild(item.label);
     });
     search.addEventListener("input", function () {
       var q = fold(search.value);
       actorList.forEach(function (a) {
-        controls.actorRows[a.key].style.display = a.key.indexOf(q) >= 0 ? "" : "none";
+        rows[a.key].style.display = a.key.indexOf(q) >= 0 ? "" : "none";
       });
     });
     actorSet.appendChild(list);
@@ -427,6 +477,27 @@
   };
   panel.addTo(map);
 
+  function swatch(color, dash, dot) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "28");
+    svg.setAttribute("height", "12");
+    var shape;
+    if (dot) {
+      shape = document.createElementNS(ns, "circle");
+      shape.setAttribute("cx", "14"); shape.setAttribute("cy", "6"); shape.setAttribute("r", "5");
+      shape.setAttribute("fill", color);
+    } else {
+      shape = document.createElementNS(ns, "line");
+      shape.setAttribute("x1", "1"); shape.setAttribute("y1", "6");
+      shape.setAttribute("x2", "27"); shape.setAttribute("y2", "6");
+      shape.setAttribute("stroke", color); shape.setAttribute("stroke-width", "3");
+      if (dash) shape.setAttribute("stroke-dasharray", dash);
+    }
+    svg.appendChild(shape);
+    return svg;
+  }
+
   /* Legend: one toggle per kind with shown / total counts, and what the line styles mean. */
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () {
@@ -439,7 +510,7 @@
       var li = el("li", "gm-kind");
       var label = el("label");
       var input = el("input");
-      input.type = "checkbox"; input.checked = true; input.value = k.id;
+      input.type = "checkbox"; input.value = k.id;
       input.setAttribute("aria-label", "Show " + k.label);
       input.addEventListener("change", function () {
         state.kinds = data.kinds.map(function (x) { return x.id; }).filter(function (id) {
@@ -476,47 +547,46 @@
   state = readHash();
   apply();
 
-  function swatch(color, dash, dot) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("width", "28");
-    svg.setAttribute("height", "12");
-    var shape;
-    if (dot) {
-      shape = document.createElementNS(ns, "circle");
-      shape.setAttribute("cx", "14"); shape.setAttribute("cy", "6"); shape.setAttribute("r", "5");
-      shape.setAttribute("fill", color);
-    } else {
-      shape = document.createElementNS(ns, "line");
-      shape.setAttribute("x1", "1"); shape.setAttribute("y1", "6");
-      shape.setAttribute("x2", "27"); shape.setAttribute("y2", "6");
-      shape.setAttribute("stroke", color); shape.setAttribute("stroke-width", "3");
-      if (dash) shape.setAttribute("stroke-dasharray", dash);
-    }
-    svg.appendChild(shape);
-    return svg;
-  }
-
-  if (features.length) {
-    map.fitBounds(L.featureGroup(features).getBounds(), { padding: [30, 30], maxZoom: 7 });
+  if (featureList.length) {
+    var bounds = L.latLngBounds([]);
+    featureList.forEach(function (f) {
+      bounds.extend(f.layer.getLatLng ? f.layer.getLatLng() : f.layer.getBounds());
+    });
+    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
   }
 
   /* For tests and for anyone scripting the page. */
+  function entryOf(id) {
+    var e = byId[id];
+    if (!e) throw new Error("no event with id " + JSON.stringify(id));
+    return e;
+  }
+
   window.geomap = {
+    /* performance.now() at the first frame after every feature was added (for benchmarks). */
+    drawnAt: null,
     data: data,
     map: map,
-    features: features,
     state: function () { return JSON.parse(JSON.stringify(state)); },
     shownIds: function () {
       return entries.filter(function (e) { return e.shown; }).map(function (e) { return e.ev.id; });
     },
+    /* Events drawn now: shown by the filters, with their feature on the map. */
     drawnCount: function () {
-      return features.filter(function (f) { return map.hasLayer(f); }).length;
+      return entries.filter(function (e) {
+        return e.shown && e.feature.onMap && map.hasLayer(e.feature.layer);
+      }).length;
     },
-    featureById: function (id) {
-      return features.filter(function (f) { return f.geomapEvent.id === id; })[0];
+    featureCount: function () { return featureList.length; },
+    layers: function () { return featureList.map(function (f) { return f.layer; }); },
+    /* The Leaflet layer that draws an event (shared with events of the same place and style). */
+    layerOf: function (id) { return entryOf(id).feature.layer; },
+    openPopup: function (id) {
+      var e = entryOf(id);
+      popupAt = null;
+      showPopup(e.feature, null, e.feature.shown.indexOf(e));
     },
-    openPopup: function (id) { showPopup(this.featureById(id)); },
-    openTooltip: function (id) { showTooltip(this.featureById(id)); }
+    openTooltip: function (id) { showTooltip(entryOf(id).feature); }
   };
+  requestAnimationFrame(function () { window.geomap.drawnAt = performance.now(); });
 })();
