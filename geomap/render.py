@@ -113,7 +113,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
     events = assembly.events
     kinds = [k for k in EVENT_KINDS if k in set(events["kind"].tolist())]
     counts = events["kind"].value_counts().to_dict()
-    cited = sorted({sid for value in events["sources"].tolist() for sid in value.split("; ") if sid})
+    cited = sorted({s for value in events["sources"].tolist() for s in value.split("; ") if s})
     source_index = {sid: n for n, sid in enumerate(cited)}
     names, geoms = _Table(), _Table()
     columns = {name: [] for name in (

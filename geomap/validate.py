@@ -27,12 +27,15 @@ from .schema import (
     ROUTE_KINDS,
     SLUG,
     SOURCES_FILE,
+    STOP_SEPARATOR,
     PartialDate,
     split_list,
     split_stops,
 )
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+#: A decimal number as written in a CSV: ``-66.9036``, ``10``, ``+7.5`` (no exponent, nan or inf).
+_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$", re.ASCII)
 _FILE_ORDER = {PLACES_FILE: 0, SOURCES_FILE: 1, EVENTS_FILE: 2}
 
 
@@ -71,19 +74,22 @@ def _vocabulary(value: str, allowed, what: str) -> str | None:
 def _check_header(report: _Report, name: str, table: Table) -> bool:
     """Header problems; ``False`` when rows cannot be checked because columns are missing."""
     expected = COLUMNS[name]
+    line = table.header_line
     for column, count in Counter(table.header).items():
         if count > 1:
-            report.error(table, 1, column, f"column {column!r} appears {count} times")
-    for column in table.header:
-        if column not in expected:
-            close = difflib.get_close_matches(column, expected, n=1)
+            report.error(table, line, column or "-", f"column {column!r} appears {count} times")
+    for column in dict.fromkeys(table.header):
+        if not column:
+            report.error(table, line, "-", "empty column name (a trailing comma in the header?)")
+        elif column not in expected:
+            close = difflib.get_close_matches(column.lower(), expected, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            report.error(table, 1, column, f"unknown column {column!r}{hint}")
+            report.error(table, line, column, f"unknown column {column!r}{hint}")
     missing = [c for c in expected if c not in table.header]
     for column in missing:
-        report.error(table, 1, column, f"missing column {column!r}")
+        report.error(table, line, column, f"missing column {column!r}")
     if not table.rows:
-        report.error(table, 1, "-", "no records below the header")
+        report.error(table, line, "-", "no records below the header")
     return not missing
 
 
@@ -106,9 +112,7 @@ def _check_ids_and_required(report: _Report, name: str, table: Table):
 
 
 def _check_places(report: _Report, table: Table):
-    owners: dict[str, tuple[str, int]] = {}
     for line, row in table.records():
-        pid = row["id"].strip()
         if row["kind"].strip():
             problem = _vocabulary(row["kind"].strip(), PLACE_KINDS, "kind")
             if problem:
@@ -125,27 +129,48 @@ def _check_places(report: _Report, table: Table):
             text = row[column].strip()
             if not text:
                 continue
-            try:
+            if _DECIMAL.match(text):
                 coords[column] = float(text)
-            except ValueError:
-                report.error(table, line, column, f"{text!r} is not a decimal number")
+            else:
+                report.error(
+                    table, line, column,
+                    f"{text!r} is not a decimal number of degrees (like -66.9036)",
+                )
         if len(coords) == 2:
             problem = coordinate_problem(coords["lat"], coords["lon"])
             if problem:
-                report.error(table, line, "lat", problem)
-        for name in [pid, row["name"], *split_list(row["aliases"])]:
-            key = fold(name)
-            if not key:
-                continue
-            owner = owners.get(key)
-            if owner and owner[0] != pid:
-                report.error(
-                    table, line, "aliases",
-                    f"{name!r} already names place {owner[0]!r} (line {owner[1]}); "
-                    "a name must point at one place",
-                )
-            else:
-                owners[key] = (pid, line)
+                column = "lon" if problem.startswith("longitude") else "lat"
+                report.error(table, line, column, problem)
+    _check_place_names(report, table)
+
+
+def _check_place_names(report: _Report, table: Table):
+    """Every id, name and alias must point at one place (lookups ignore case and accents).
+
+    Ids and names are registered first, so a clash with an alias is reported at the alias.
+    """
+    owners: dict[str, tuple[str, int]] = {}
+    names = [
+        (line, row["id"].strip(), column, row[column])
+        for line, row in table.records()
+        for column in ("id", "name")
+    ]
+    names += [
+        (line, row["id"].strip(), "aliases", alias)
+        for line, row in table.records()
+        for alias in split_list(row["aliases"])
+    ]
+    for line, pid, column, name in names:
+        key = fold(name)
+        if not key:
+            continue
+        owner = owners.setdefault(key, (pid, line))
+        if owner[0] != pid:
+            report.error(
+                table, line, column,
+                f"{name.strip()!r} already names place {owner[0]!r} (line {owner[1]}); "
+                "a name must point at one place",
+            )
 
 
 def _check_url(report: _Report, table: Table, line: int, column: str, url: str):
@@ -153,35 +178,37 @@ def _check_url(report: _Report, table: Table, line: int, column: str, url: str):
         report.error(table, line, column, f"{url!r} is not an http(s) URL with a host")
 
 
-def _check_sources(report: _Report, table: Table, cited: set[str]):
+def _parse_date(report: _Report, table: Table, line: int, column: str, text: str):
+    """The ``PartialDate`` in a cell, or ``None`` after reporting why it is not one."""
+    try:
+        if not text.isascii():
+            raise ValueError(f"{text.strip()!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        return PartialDate.parse(text.strip())
+    except ValueError as exc:
+        report.error(table, line, column, str(exc))
+    return None
+
+
+def _check_sources(report: _Report, table: Table, cited: set[str] | None):
+    """Source rules; ``cited`` is ``None`` when events.csv could not be read for citations."""
     for line, row in table.records():
-        published = row["published"].strip()
-        if published:
-            try:
-                PartialDate.parse(published)
-            except ValueError as exc:
-                report.error(table, line, "published", str(exc))
+        if row["published"].strip():
+            _parse_date(report, table, line, "published", row["published"])
         _check_url(report, table, line, "url", row["url"])
         _check_url(report, table, line, "archive_url", row["archive_url"])
         if not row["url"].strip():
             report.warn(table, line, "url", "no URL: readers cannot follow this source")
         sid = row["id"].strip()
-        if sid and sid not in cited:
+        if sid and cited is not None and sid not in cited:
             report.warn(table, line, "id", f"source {sid!r} is not cited by any event")
 
 
 def _check_dates(report: _Report, table: Table, line: int, row: dict) -> PartialDate | None:
     start = end = None
     if row["date"].strip():
-        try:
-            start = PartialDate.parse(row["date"])
-        except ValueError as exc:
-            report.error(table, line, "date", str(exc))
+        start = _parse_date(report, table, line, "date", row["date"])
     if row["end_date"].strip():
-        try:
-            end = PartialDate.parse(row["end_date"])
-        except ValueError as exc:
-            report.error(table, line, "end_date", str(exc))
+        end = _parse_date(report, table, line, "end_date", row["end_date"])
     if start and end and end.last_day() < start.first_day():
         report.error(
             table, line, "end_date", f"{end.iso()!r} is before the date {start.iso()!r}"
@@ -190,7 +217,14 @@ def _check_dates(report: _Report, table: Table, line: int, row: dict) -> Partial
 
 
 def _check_stops(report, table, line, row, gazetteer) -> tuple[str, ...] | None:
-    stops = split_stops(row["places"])
+    """Stop rules; the resolved stops (place ids or ``lat,lon``), or ``None`` if any fails."""
+    cell = row["places"].strip()
+    stops = split_stops(cell)
+    if len(stops) != len(cell.split(STOP_SEPARATOR)):
+        report.error(
+            table, line, "places",
+            f"empty stop in {cell!r}; write stops as 'origin > destination'",
+        )
     resolved = []
     for stop in stops:
         place = gazetteer.lookup(stop)
@@ -201,7 +235,8 @@ def _check_stops(report, table, line, row, gazetteer) -> tuple[str, ...] | None:
         if pair is not None:
             report.error(table, line, "places", f"{stop!r}: {coordinate_problem(*pair)}")
         else:
-            report.error(table, line, "places", unknown_place_message(stop, gazetteer.suggest(stop)))
+            message = unknown_place_message(stop, gazetteer.suggest(stop))
+            report.error(table, line, "places", message)
     kind = row["kind"].strip()
     if kind in ROUTE_KINDS and len(stops) < 2:
         report.error(
@@ -236,6 +271,8 @@ def _check_actor_spellings(report: _Report, table: Table):
 
 
 def _check_events(report, table, gazetteer, source_ids):
+    """Event rules; ``gazetteer`` or ``source_ids`` is ``None`` when that file is unusable,
+    and the rules that need it are skipped."""
     seen_events: dict[tuple, int] = {}
     for line, row in table.records():
         start = _check_dates(report, table, line, row)
@@ -249,8 +286,10 @@ def _check_events(report, table, gazetteer, source_ids):
             problem = _vocabulary(confidence, CONFIDENCE_LEVELS, "confidence")
             if problem:
                 report.error(table, line, "confidence", problem)
-        stops = _check_stops(report, table, line, row, gazetteer) if row["places"].strip() else None
-        for sid in split_list(row["sources"]):
+        stops = None
+        if gazetteer is not None and row["places"].strip():
+            stops = _check_stops(report, table, line, row, gazetteer)
+        for sid in split_list(row["sources"]) if source_ids is not None else ():
             if sid not in source_ids:
                 close = difflib.get_close_matches(sid, source_ids, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -272,6 +311,15 @@ def _check_events(report, table, gazetteer, source_ids):
     _check_actor_spellings(report, table)
 
 
+def _lookup_rows(rows: list[dict]) -> list[dict]:
+    """Places rows for name lookup only: a place whose coordinates are wrong still has a name,
+    so events naming it are not also reported as naming an unknown place."""
+    return [
+        {**row, **{c: "nan" for c in ("lat", "lon") if not _DECIMAL.match(row[c].strip())}}
+        for row in rows
+    ]
+
+
 def check(dataset: Dataset) -> list[Problem]:
     """Every problem in the dataset, errors and warnings, sorted by file and line."""
     report = _Report()
@@ -281,18 +329,16 @@ def check(dataset: Dataset) -> list[Problem]:
     for name, table in dataset.tables().items():
         if usable[name]:
             _check_ids_and_required(report, name, table)
+    gazetteer = source_ids = cited = None
     if usable[PLACES_FILE]:
         _check_places(report, dataset.places)
-    gazetteer = Gazetteer.from_rows(dataset.places.rows if usable[PLACES_FILE] else [])
-    source_ids = (
-        [row["id"].strip() for row in dataset.sources.rows] if usable[SOURCES_FILE] else []
-    )
-    cited: set[str] = set()
+        gazetteer = Gazetteer.from_rows(_lookup_rows(dataset.places.rows))
+    if usable[SOURCES_FILE]:
+        source_ids = [row["id"].strip() for row in dataset.sources.rows]
     if usable[EVENTS_FILE]:
-        for row in dataset.events.rows:
-            cited.update(split_list(row["sources"]))
-        if usable[PLACES_FILE] and usable[SOURCES_FILE]:
-            _check_events(report, dataset.events, gazetteer, source_ids)
+        _check_events(report, dataset.events, gazetteer, source_ids)
+        if dataset.events.rows:  # else "not cited" would only repeat "no records"
+            cited = {sid for row in dataset.events.rows for sid in split_list(row["sources"])}
     if usable[SOURCES_FILE]:
         _check_sources(report, dataset.sources, cited)
     order = {str(t.path): _FILE_ORDER[n] for n, t in dataset.tables().items()}

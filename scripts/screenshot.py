@@ -23,6 +23,7 @@ def main() -> None:
     parser.add_argument("png", type=Path)
     parser.add_argument("--click", help="open this event's popup before the screenshot")
     parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--view", metavar="LAT,LON,ZOOM", help="centre and zoom instead of the fit")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     from playwright.sync_api import sync_playwright
@@ -34,6 +35,13 @@ def main() -> None:
         page.route("**/*", offline_router(cdn_files(), blocked))
         page.goto(args.html.resolve().as_uri())
         page.wait_for_function("window.geomap !== undefined")
+        if args.view:
+            lat, lon, zoom = (float(v) for v in args.view.split(","))
+            page.evaluate(
+                "([lat, lon, zoom]) => {"
+                " window.geomap.map.setView([lat, lon], zoom, {animate: false}); }",
+                [lat, lon, zoom],
+            )
         if args.click:
             page.evaluate(
                 "(id) => window.geomap.openPopup(id)", args.click

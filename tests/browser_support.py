@@ -43,6 +43,13 @@ def offline_router(files: dict[str, Path], blocked: list[str]):
     a blank image, and anything else is aborted and recorded in ``blocked``."""
 
     def route(request_route):
+        try:
+            answer(request_route)
+        except Exception as exc:  # the page closed while a request was in flight
+            if "closed" not in str(exc).lower() and "cancel" not in str(exc).lower():
+                raise
+
+    def answer(request_route):
         url = request_route.request.url
         if url.startswith("file://"):
             request_route.continue_()

@@ -59,7 +59,7 @@ def test_geojson_is_rfc7946_and_round_trips(tmp_path, assembly):
 def test_gpkg_has_point_and_line_layers(tmp_path, assembly):
     out = tmp_path / "events.gpkg"
     export(assembly, "gpkg", out)
-    layers = {name: kind for name, kind in pyogrio.list_layers(out)}
+    layers = dict(pyogrio.list_layers(out))
     assert layers == {"events_points": "Point", "events_lines": "MultiLineString"}
     points = pyogrio.read_dataframe(out, layer="events_points")
     lines = pyogrio.read_dataframe(out, layer="events_lines")

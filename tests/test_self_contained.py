@@ -23,7 +23,7 @@ def test_default_map_self_contained_is_small(tmp_path, cdn_files):
     page = out.read_text(encoding="utf-8")
     assert "<script src=" not in page and "<link rel=\"stylesheet\"" not in page
     assert "sourceMappingURL" not in page
-    assert "tileLayer" not in page  # the offline outlines are the basemap
+    assert "tile_layer_basemap" not in page  # the offline outlines are the basemap
 
 
 def test_tiles_can_be_added_to_a_self_contained_map(tmp_path, basic_data, cdn_files):

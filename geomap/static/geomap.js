@@ -13,7 +13,8 @@
 
   var data = JSON.parse(document.getElementById("geomap-data").textContent);
   var map = window[data.map];
-  var renderer = L.canvas({ padding: 0.5, tolerance: 6 });
+  var TOLERANCE = 5;
+  var renderer = L.canvas({ padding: 0.5, tolerance: TOLERANCE });
   var DASH = { confirmed: null, reported: "8 6", alleged: "2 6" };
   var FILL = { confirmed: 0.9, reported: 0.55, alleged: 0.15 };
   var CONFIDENCE = data.confidence;
@@ -147,7 +148,8 @@
     return box;
   }
 
-  var popup = L.popup({ maxWidth: 360, autoPanPadding: [40, 40] });
+  var popup = L.popup({ maxWidth: 360, autoPanPaddingTopLeft: [60, 100],
+    autoPanPaddingBottomRight: [40, 40] });
   var tooltip = L.tooltip({ sticky: true, direction: "auto" });
   var popupAt = null;
 
@@ -169,6 +171,16 @@
   }
 
   /* ---- Drawing ---- */
+
+  /* A circle marker drawn a few pixels from its point, so that features of different kinds or
+   * confidence at one place sit side by side instead of hiding each other. */
+  var OffsetCircle = L.CircleMarker.extend({
+    _project: function () {
+      var offset = this.options.offset || [0, 0];
+      this._point = this._map.latLngToLayerPoint(this._latlng).add(L.point(offset));
+      this._updateBounds();
+    }
+  });
 
   function arrows(parts, color, opacity) {
     if (!L.polylineDecorator) return [];
@@ -206,7 +218,7 @@
             fillOpacity: 0.06, dashArray: "3 4", interactive: false, renderer: renderer })];
         }));
       }
-      layer = L.circleMarker(ll, { radius: 7, color: color, weight: 2, fillColor: color,
+      layer = new OffsetCircle(ll, { radius: 7, color: color, weight: 2, fillColor: color,
         fillOpacity: FILL[ev.confidence], dashArray: dash ? "3 3" : null, renderer: renderer });
       if (ev.travel !== null) {
         extras.push(decoration("travel " + ev.travel + " " + ev.kind, function () {
@@ -267,6 +279,24 @@
   featureList.forEach(function (f) {
     f.entries.sort(function (a, b) {
       return a.ev.start < b.ev.start ? -1 : a.ev.start > b.ev.start ? 1 : 0;
+    });
+  });
+  /* Point features sharing a place are spread on a small ring around it. */
+  var atPlace = {};
+  featureList.forEach(function (f) {
+    if (!f.layer.getLatLng) return;
+    var geom = f.entries[0].ev.geom;
+    (atPlace[geom] = atPlace[geom] || []).push(f);
+  });
+  Object.keys(atPlace).forEach(function (geom) {
+    var here = atPlace[geom];
+    if (here.length < 2) return;
+    /* Neighbours' click areas (radius 7, stroke 2, tolerance) must not overlap. */
+    var reach = 7 + 1 + TOLERANCE + 1;
+    var radius = Math.ceil(reach / Math.sin(Math.PI / here.length));
+    here.forEach(function (f, i) {
+      var angle = -Math.PI / 2 + (2 * Math.PI * i) / here.length;
+      f.layer.options.offset = [Math.round(radius * Math.cos(angle)), Math.round(radius * Math.sin(angle))];
     });
   });
   var byId = {};
@@ -552,7 +582,18 @@
     featureList.forEach(function (f) {
       bounds.extend(f.layer.getLatLng ? f.layer.getLatLng() : f.layer.getBounds());
     });
-    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
+    /* Keep the data clear of the title, the filter panel and the legend. */
+    var size = map.getSize();
+    var left = panel.getContainer().offsetWidth + 30;
+    var right = legend.getContainer().offsetWidth + 30;
+    var top = title.offsetHeight + 30;
+    var fits = left + right < size.x * 0.7;
+    map.fitBounds(bounds, {
+      paddingTopLeft: [fits ? left : 20, top],
+      paddingBottomRight: [fits ? right : 20, 30],
+      maxZoom: 7,
+      animate: false
+    });
   }
 
   /* For tests and for anyone scripting the page. */
