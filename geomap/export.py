@@ -113,7 +113,27 @@ def _write_with_gdal(path: Path, write) -> Path:
     return path
 
 
+def _reproducible_date() -> str:
+    """The timestamp GDAL writes into a GeoPackage: ``SOURCE_DATE_EPOCH`` or the Unix epoch,
+    so the same events always give the same bytes."""
+    from datetime import UTC, datetime
+
+    seconds = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def _write_gpkg(frame, tmp: str) -> None:
+    import pyogrio
+
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _reproducible_date()})
+    try:
+        _write_gpkg_layers(frame, tmp)
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+
+def _write_gpkg_layers(frame, tmp: str) -> None:
     import pyogrio
 
     points = frame[frame.geometry.geom_type == "Point"]

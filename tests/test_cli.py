@@ -141,3 +141,14 @@ def test_committed_map_is_current(tmp_path):
     assert committed.read_bytes() == fresh.read_bytes(), (
         "maps/index.html is out of date: run `geomap render` and commit it"
     )
+
+
+def test_nothing_on_stderr_when_it_is_not_a_terminal(basic_data, tmp_path):
+    for args in (
+        ["render", "--data", str(basic_data), "-o", str(tmp_path / "m.html")],
+        ["export", "--data", str(basic_data), "--format", "gpkg", "-o", str(tmp_path / "e.gpkg")],
+        ["stats", "--data", str(basic_data)],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0
+        assert result.stderr == ""

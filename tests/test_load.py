@@ -336,3 +336,27 @@ def test_arbitrary_bytes_as_events_only_raise_geomap_errors(data):
         except GeomapError as exc:
             assert isinstance(exc, DataFileError)
             assert str(exc).startswith(f"{directory / 'events.csv'}:")
+
+
+def test_a_100000_row_file_reports_the_right_line(tmp_path):
+    """Large files load, and a problem near the end is reported at its editor line."""
+    import shutil
+
+    from geomap.validate import check
+
+    from .conftest import FIXTURES
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "basic", data)
+    header = (data / "events.csv").read_text(encoding="utf-8").splitlines()[0]
+    rows = [
+        f"e{n},2020-05,,visit,Visit {n},\"A summary, with a comma\",Iran,caracas,,reported,news-a,"
+        "Quote."
+        for n in range(100_000)
+    ]
+    rows[99_998] = rows[99_998].replace("caracas", "Atlantis")
+    (data / "events.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    problems = [p for p in check(load_dataset(data)) if p.severity == "error"]
+    assert [str(p) for p in problems] == [
+        f"{data / 'events.csv'}:100000: places: unknown place 'Atlantis'"
+    ]
