@@ -34,6 +34,10 @@ def clean_text(text: str) -> str:
     return _UNSAFE_CHARACTERS.sub("", text)
 
 
+#: ASCII characters that RFC 3986 never allows unencoded in a URL.
+_NOT_IN_URLS = set('"<>\\^`{|}')
+
+
 def safe_url(url: str) -> str | None:
     """The URL if it is ``http``/``https`` with a host, else ``None``.
 
@@ -43,7 +47,10 @@ def safe_url(url: str) -> str | None:
     True
     """
     url = url.strip()
-    if not url or any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in url):
+    if not url or any(
+        ch.isspace() or ch in _NOT_IN_URLS or unicodedata.category(ch) in ("Cc", "Cf")
+        for ch in url
+    ):
         return None
     try:
         parts = urlsplit(url)

@@ -102,8 +102,8 @@ def test_kml_reads_back_with_names(tmp_path, assembly):
 def test_csv_has_wkt_geometry(tmp_path, assembly):
     out = tmp_path / "events.csv"
     export(assembly, "csv", out)
-    options = ["GEOM_POSSIBLE_NAMES=wkt", "KEEP_GEOM_COLUMNS=NO"]
-    frame = pyogrio.read_dataframe(out, open_options=options)
+    frame = pyogrio.read_dataframe(out, GEOM_POSSIBLE_NAMES="wkt", KEEP_GEOM_COLUMNS="NO")
+    assert "wkt" not in frame.columns
     assert list(frame["id"]) == IDS
     assert list(frame.geometry.geom_type) == [
         "LineString", "LineString", "Point", "MultiLineString",
