@@ -50,11 +50,17 @@ def _key_text(key: tuple) -> str:
     return f"{mode}:" + ">".join(f"{lon:g},{lat:g}" for lon, lat in stops)
 
 
-def event_record(row: dict[str, str], gazetteer: Gazetteer) -> dict:
-    """One validated ``events.csv`` row as the fields of the assembled event (no geometry)."""
+def event_record(row: dict[str, str], gazetteer: Gazetteer, stops_memo: dict | None = None) -> dict:
+    """One validated ``events.csv`` row as the fields of the assembled event (no geometry).
+
+    ``stops_memo`` keeps the places of each distinct ``places`` cell, resolved once.
+    """
     start = PartialDate.parse(row["date"])
     end = PartialDate.parse(row["end_date"]) if row.get("end_date", "").strip() else None
-    places = [gazetteer.resolve(stop) for stop in split_stops(row["places"])]
+    memo = {} if stops_memo is None else stops_memo
+    if row["places"] not in memo:
+        memo[row["places"]] = [gazetteer.resolve(stop) for stop in split_stops(row["places"])]
+    places = memo[row["places"]]
     return {
         "id": row["id"].strip(),
         "date": start.iso(),
@@ -89,9 +95,9 @@ def assemble(dataset: Dataset, *, cache=None, progress=None) -> Assembly:
     from shapely.geometry import Point
 
     gazetteer = Gazetteer.from_rows(dataset.places.rows)
-    records, keys = [], []
+    records, keys, stops_memo = [], [], {}
     for row in dataset.events.rows:
-        record = event_record(row, gazetteer)
+        record = event_record(row, gazetteer, stops_memo)
         places = record.pop("_places")
         keys.append((_route_key(record["kind"], places), (places[-1].lon, places[-1].lat)))
         records.append(record)

@@ -123,6 +123,15 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
     fields = [*columns, "geom_key", "geometry", "travel_key"]
     fields.remove("geom")
     Row = namedtuple("Row", fields)
+    memo: dict = {}
+
+    def indexes(kind: str, cell: str, split, table) -> list[int]:
+        """Positions of a cell's items in a shared table; repeated cells are worked out once."""
+        key = (kind, cell)
+        if key not in memo:
+            memo[key] = [table.add(_text(item)) for item in split(cell)]
+        return memo[key]
+
     for row in map(Row._make, zip(*(events[f].tolist() for f in fields), strict=True)):
         columns["id"].append(_text(row.id))
         columns["kind"].append(kinds.index(row.kind))
@@ -132,9 +141,11 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
             columns[name].append(getattr(row, name))
         columns["confidence"].append(CONFIDENCE_LEVELS.index(row.confidence))
         columns["precision"].append(PLACE_PRECISIONS.index(row.precision))
-        columns["actors"].append([names.add(_text(a)) for a in split_list(row.actors)])
-        columns["stops"].append([names.add(_text(s)) for s in split_stops(row.stops)])
-        columns["sources"].append([source_index[s] for s in split_list(row.sources)])
+        columns["actors"].append(indexes("actors", row.actors, split_list, names))
+        columns["stops"].append(indexes("stops", row.stops, split_stops, names))
+        if ("sources", row.sources) not in memo:
+            memo["sources", row.sources] = [source_index[s] for s in split_list(row.sources)]
+        columns["sources"].append(memo["sources", row.sources])
         columns["geom"].append(geoms.add(row.geom_key, lambda g=row.geometry: _geom(g)))
         columns["travel"].append(
             None if row.travel is None

@@ -54,6 +54,7 @@ def safe_url(url: str) -> str | None:
         return None
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number 0-65535
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
@@ -61,14 +62,17 @@ def safe_url(url: str) -> str | None:
     return url
 
 
-_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
 
 
 def json_for_script(value) -> str:
     """JSON that can sit inside ``<script type="application/json">`` whatever strings it holds.
 
     ``<``, ``>`` and ``&`` become ``\\u003c`` etc., so ``</script>`` and ``<!--`` cannot end or
-    change the element.
+    change the element. Lone surrogates are escaped too, so the result always encodes as UTF-8.
+
+    >>> json_for_script(["</script>", "\\ud800"])
+    '["\\\\u003c/script\\\\u003e","\\\\ud800"]'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

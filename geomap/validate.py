@@ -10,6 +10,7 @@ import difflib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import ValidationError
 from .gazetteer import Gazetteer, coordinate_problem, fold, parse_lat_lon, unknown_place_message
@@ -246,6 +247,7 @@ def _check_stops(report, table, line, row, gazetteer) -> tuple[str, ...] | None:
     return tuple(resolved) if len(resolved) == len(stops) else None
 
 
+@lru_cache(maxsize=65536)
 def _actor_key(actor: str) -> str:
     return re.sub(r"[\W_]+", "", fold(actor))
 

@@ -1,0 +1,183 @@
+"""geomap.safety for any input (hypothesis), and the page script's discipline (a static check)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from importlib import resources
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from geomap.safety import clean_text, json_for_script, safe_url
+
+from .hostile import PAYLOADS
+
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+#: Text that leans towards what matters here: markup, quotes, escapes, schemes, controls.
+tricky_text = st.text(
+    st.one_of(
+        st.characters(),
+        st.sampled_from(list("<>&\"'`\\/:;{}%#$\t\n\r\x00\x0b\x1f\x7f\x85\u2028\u2029\ufeff\u200b")
+                        + sorted(BIDI_CONTROLS)),
+    )
+)
+payload_texts = st.sampled_from([text for _, text in PAYLOADS])
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | tricky_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(tricky_text, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+# ---- json_for_script ----
+
+@given(json_values)
+@example("</script><script>window.__pwned=1</script>")
+@example({"<!--": "-->", "a&b": ["\u2028", "\u2029"]})
+def test_json_for_script_has_no_markup_characters_and_round_trips(value):
+    text = json_for_script(value)
+    assert not set(text) & {"<", ">", "&"}
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == value
+    text.encode("utf-8")  # always writable into the UTF-8 page
+
+
+@given(st.lists(st.one_of(tricky_text, payload_texts), max_size=8))
+def test_json_for_script_of_strings_cannot_close_its_element(strings):
+    text = json_for_script(strings)
+    lowered = text.lower()
+    for breaking in ("</script", "<!--", "<script", "]]>"):
+        assert breaking not in lowered
+    assert json.loads(text) == strings
+
+
+def test_json_for_script_escapes_lone_surrogates():
+    text = json_for_script(["a\ud800b", "\udfff"])
+    assert text == '["a\\ud800b","\\udfff"]'
+    assert json.loads(text) == ["a\ud800b", "\udfff"]
+    text.encode("utf-8")
+
+
+# ---- safe_url ----
+
+def _no_space_or_control(url: str) -> bool:
+    return not any(
+        ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in url
+    )
+
+
+@given(st.one_of(tricky_text, payload_texts))
+@example("javascript:window.__pwned=1")
+@example("java\tscript:window.__pwned=1")
+@example(" \x01javascript:window.__pwned=1")
+@example("https://example.org/a b")
+@example("http://x:port/")
+def test_safe_url_returns_none_or_an_http_url_with_a_host(text):
+    url = safe_url(text)
+    if url is None:
+        return
+    parts = urlsplit(url)
+    assert parts.scheme.lower() in ("http", "https")
+    assert parts.hostname
+    assert _no_space_or_control(url)
+    assert not set(url) & set('"<>\\`{}|^')
+    # The page's own check (safeHref in geomap.js) agrees, so every URL kept becomes a link.
+    assert re.match(r"^https?://[^\s/?#]+", url, re.I)
+
+
+@given(
+    st.sampled_from(["https", "http", "HTTPS"]),
+    st.from_regex(r"[a-z0-9]{1,12}(\.[a-z]{2,6}){1,2}", fullmatch=True),
+    st.from_regex(r"(/[A-Za-z0-9._~%!$&'()*+,;=:@-]{0,12}){0,3}(\?[A-Za-z0-9=&%]{0,12})?",
+                  fullmatch=True),
+)
+def test_safe_url_keeps_ordinary_links(scheme, host, rest):
+    url = f"{scheme}://{host}{rest}"
+    assert safe_url(url) == url
+    assert safe_url(f"  {url}\n") == url
+
+
+@given(
+    st.sampled_from(["javascript", "JaVaScRiPt", "vbscript", "data", "file", "blob", "about"]),
+    st.sampled_from(["", " ", "\t", "\n", "\r", "\x00", "\x01", "\x0b", "\u00a0", "\ufeff"]),
+    st.integers(min_value=0, max_value=4),
+    st.text(max_size=20),
+)
+def test_dangerous_schemes_never_pass(scheme, junk, cut, rest):
+    assert safe_url(f"{junk}{scheme}:{rest}") is None
+    assert safe_url(f"{scheme[:cut]}{junk}{scheme[cut:]}:{rest}") is None
+    assert safe_url(f"{scheme}://example.org/{rest}") is None
+
+
+@pytest.mark.parametrize("url", [
+    "//evil.example/x", "../x", "/absolute", "https:///path-only", "http:evil.example",
+    "https://", "https://:80/", "http://[::1", "http://example.org:99999/",
+    "https://exa mple.org/", "https://example.org/\"><script>", "https://example.org/{{7*7}}",
+])
+def test_safe_url_refuses(url):
+    assert safe_url(url) is None
+
+
+# ---- clean_text ----
+
+@given(st.one_of(tricky_text, payload_texts))
+@example("ok\u202eevil\x00\x1b[31m\x7f\x85")
+@example("a\ud800b")
+def test_clean_text_drops_controls_and_bidi_overrides_only(text):
+    cleaned = clean_text(text)
+    for ch in cleaned:
+        assert ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"), repr(ch)
+        assert ch not in BIDI_CONTROLS
+    # Nothing else is touched: dropping the same characters by hand gives the same text.
+    expected = "".join(
+        ch for ch in text
+        if ch in "\n\t"
+        or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in BIDI_CONTROLS)
+    )
+    assert cleaned == expected
+    assert clean_text(cleaned) == cleaned
+
+
+def test_clean_text_keeps_markup_templates_and_scripts_literally():
+    for _, text in PAYLOADS:
+        for kept in ("{{", "{%", "<script", "javascript:", "الجسر", "委内瑞拉", "🛢"):
+            if kept in text:
+                assert kept in clean_text(text)
+
+
+# ---- the page script: text reaches the DOM only as text ----
+
+def _page_script() -> str:
+    script = resources.files("geomap").joinpath("static", "geomap.js").read_text(encoding="utf-8")
+    script = re.sub(r"/\*.*?\*/", "", script, flags=re.S)  # comments may name what is forbidden
+    return re.sub(r"(^|\s)//[^\n]*", r"\1", script)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"\binnerHTML\b", r"\bouterHTML\b", r"\binsertAdjacentHTML\b", r"\bdocument\.write(ln)?\b",
+    r"\beval\s*\(", r"\bnew\s+Function\b", r"\bFunction\s*\(", r"\bcreateContextualFragment\b",
+    r"\bDOMParser\b", r"\bsrcdoc\b", r"\bsetAttribute\(\s*[\"']on", r"\.on[a-z]+\s*=[^=]",
+    r"\bset(Timeout|Interval)\s*\(\s*[\"'`]", r"\bset(Timeout|Interval)\s*\(\s*[A-Za-z_$][\w$.]*\s*[,)]",
+    r"\blocation(\.href)?\s*=[^=]", r"\bjavascript:",
+])
+def test_page_script_never_turns_text_into_markup_or_code(pattern):
+    """geomap.js builds every element with createElement/textContent; nothing parses strings."""
+    found = re.search(pattern, _page_script())
+    assert found is None, f"geomap.js uses {found.group()!r}"
+
+
+def test_page_script_hands_leaflet_only_dom_nodes():
+    """Leaflet parses a string given to setContent/bindPopup/bindTooltip as HTML."""
+    code = _page_script()
+    assert not re.search(r"\bbind(Popup|Tooltip)\s*\(", code)
+    calls = re.findall(r"setContent\(([^)]*)\)", code)
+    assert calls
+    for call in calls:
+        assert call.strip().startswith(("popupContent(", "tooltipContent(")), call
+    assert not re.search(r"L\.divIcon\s*\(", code)
