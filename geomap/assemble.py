@@ -16,8 +16,8 @@ from .schema import CRS, ROUTE_KINDS, PartialDate, date_span_label, split_list, 
 
 EVENT_FIELDS = (
     "id", "date", "end_date", "date_label", "start", "end", "kind", "title", "summary",
-    "actors", "stops", "places", "place_ids", "carrier", "confidence", "sources", "evidence",
-    "precision",
+    "actors", "stops", "stop_names", "places", "place_ids", "carrier", "confidence", "sources",
+    "evidence", "precision",
 )
 
 
@@ -73,6 +73,7 @@ def event_record(row: dict[str, str], gazetteer: Gazetteer, stops_memo: dict | N
         "summary": row.get("summary", "").strip(),
         "actors": "; ".join(split_list(row.get("actors", ""))),
         "stops": " > ".join(p.name for p in places),
+        "stop_names": tuple(p.name for p in places),
         "places": row["places"].strip(),
         "place_ids": ";".join(p.id for p in places if p.id),
         "carrier": row.get("carrier", "").strip(),

@@ -26,7 +26,6 @@ from .schema import (
     PLACE_PRECISIONS,
     PartialDate,
     split_list,
-    split_stops,
 )
 
 DEFAULT_TITLE = "Iran–Venezuela cooperation"
@@ -120,7 +119,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
         "id", "kind", "title", "date_label", "start", "end", "summary", "carrier", "evidence",
         "confidence", "precision", "actors", "stops", "sources", "geom", "travel",
     )}
-    fields = [*columns, "geom_key", "geometry", "travel_key"]
+    fields = [*columns, "geom_key", "geometry", "travel_key", "stop_names"]
     fields.remove("geom")
     Row = namedtuple("Row", fields)
     memo: dict = {}
@@ -142,7 +141,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
         columns["confidence"].append(CONFIDENCE_LEVELS.index(row.confidence))
         columns["precision"].append(PLACE_PRECISIONS.index(row.precision))
         columns["actors"].append(indexes("actors", row.actors, split_list, names))
-        columns["stops"].append(indexes("stops", row.stops, split_stops, names))
+        columns["stops"].append(indexes("stops", row.stop_names, list, names))
         if ("sources", row.sources) not in memo:
             memo["sources", row.sources] = [source_index[s] for s in split_list(row.sources)]
         columns["sources"].append(memo["sources", row.sources])

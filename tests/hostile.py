@@ -55,6 +55,10 @@ MARKER = "/tmp/geomap-pwned-MARKER"
 
 TOUCH = "{{ cycler.__init__.__globals__.os.popen('touch " + MARKER + "').read() }}"
 
+#: Names that are also keys of every JavaScript object: as actors they become keys of the page's
+#: lookup tables (``__proto__`` once polluted ``Object.prototype`` and stopped the map loading).
+PROTOTYPE_KEYS = "__proto__; constructor; toString; hasOwnProperty"
+
 _LONG_WORDS = ("Long value <b>bold?</b> {{ 7*7 }} " * 400)[:10_000]
 _LONG_TOKEN = "L" + "x" * 9_998 + "!"
 
@@ -92,6 +96,7 @@ PAYLOADS: list[tuple[str, str]] = [
                          "\\u{1F600} \\ud83d \\n\\t"),
     ("line-separators", "first\u2028second\u2029third"),
     ("fullwidth-tags", "\uff1cscript\uff1ewindow.__pwned=1\uff1c/script\uff1e"),
+    ("js-object-keys", PROTOTYPE_KEYS),
     # ---- template expressions ----
     ("jinja-expression", "{{ 7*7 }}"),
     ("jinja-for", "{% for x in range(3) %}{{ x }}{% endfor %}"),
@@ -142,12 +147,6 @@ PAYLOADS: list[tuple[str, str]] = [
     ("emoji", "⛽🛢️✈️ 🇻🇪🇮🇷 👩🏽‍💻 🏳️‍🌈"),
 ]
 
-#: Actor names that are also keys of every JavaScript object. Kept out of ``PAYLOADS`` (and so
-#: out of the default dataset) while they break the map: an actor named ``__proto__`` stops the
-#: page from loading (see ``test_actor_names_that_are_object_keys_break_nothing``, an xfail).
-#: Move it into ``PAYLOADS`` once geomap.js keys its actor table safely.
-PROTOTYPE_KEYS = "__proto__; constructor; toString; hasOwnProperty"
-
 #: The payloads that execute if they ever run (for documentation; all are harmless as text).
 EXECUTING = [name for name, text in PAYLOADS if "__pwned" in text or "alert" in text]
 
@@ -188,9 +187,9 @@ def write_dataset(
     """Write the hostile dataset to ``folder``; return the rows written, by file.
 
     One place (``p000`` …), one source (``s000`` …) and one event (``e000-<name>`` …) per
-    payload of ``corpus`` (default: ``payloads(marker)``). Each event cites its own source and the next one, and stands at its own place
-    (flights and shipments go on to the next place). See the module docstring for the fields
-    that cannot hold a payload as it is.
+    payload of ``corpus`` (default: ``payloads(marker)``). Each event cites its own source and the
+    next one, and stands at its own place (flights and shipments go on to the next place). See
+    the module docstring for the fields that cannot hold a payload as it is.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,8 @@ tricky_text = st.text(
 payload_texts = st.sampled_from([text for _, text in PAYLOADS])
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | tricky_text,
+    st.none() | st.booleans() | st.integers() | tricky_text
+    | st.floats(allow_nan=False, allow_infinity=False),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(tricky_text, inner, max_size=4),
     max_leaves=20,
 )
@@ -163,7 +164,8 @@ def _page_script() -> str:
     r"\binnerHTML\b", r"\bouterHTML\b", r"\binsertAdjacentHTML\b", r"\bdocument\.write(ln)?\b",
     r"\beval\s*\(", r"\bnew\s+Function\b", r"\bFunction\s*\(", r"\bcreateContextualFragment\b",
     r"\bDOMParser\b", r"\bsrcdoc\b", r"\bsetAttribute\(\s*[\"']on", r"\.on[a-z]+\s*=[^=]",
-    r"\bset(Timeout|Interval)\s*\(\s*[\"'`]", r"\bset(Timeout|Interval)\s*\(\s*[A-Za-z_$][\w$.]*\s*[,)]",
+    r"\bset(Timeout|Interval)\s*\(\s*[\"'`]",
+    r"\bset(Timeout|Interval)\s*\(\s*[A-Za-z_$][\w$.]*\s*[,)]",
     r"\blocation(\.href)?\s*=[^=]", r"\bjavascript:",
 ])
 def test_page_script_never_turns_text_into_markup_or_code(pattern):

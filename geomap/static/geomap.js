@@ -19,7 +19,7 @@
   var FILL = { confirmed: 0.9, reported: 0.55, alleged: 0.15 };
   var CONFIDENCE = data.confidence;
   var LEVELS = data.levels;
-  var KINDS = {};
+  var KINDS = Object.create(null);
   data.kinds.forEach(function (k) { KINDS[k.id] = k; });
 
   /* ---- Text and elements ---- */
@@ -198,7 +198,7 @@
 
   /* Decorations (arrows, a visit's travel, an uncertainty circle) are shared by every feature
    * with the same geometry and kind, and shown while at least one of those features is. */
-  var decorations = {};
+  var decorations = Object.create(null);
 
   function decoration(key, make) {
     if (!decorations[key]) decorations[key] = { layers: make(), shown: 0 };
@@ -251,7 +251,7 @@
     }).addTo(map);
   }
 
-  var groups = {};
+  var groups = Object.create(null);
   data.kinds.forEach(function (k) {
     var group = L.featureGroup().addTo(map);
     group.on("click", function (e) {
@@ -264,7 +264,7 @@
     groups[k.id] = group;
   });
 
-  var features = {};
+  var features = Object.create(null);
   var featureList = [];
   var entries = decodeEvents(data.events).map(function (ev) {
     var key = ev.geom + " " + ev.kind + " " + ev.confidence;
@@ -282,7 +282,7 @@
     });
   });
   /* Point features sharing a place are spread on a small ring around it. */
-  var atPlace = {};
+  var atPlace = Object.create(null);
   featureList.forEach(function (f) {
     if (!f.layer.getLatLng) return;
     var geom = f.entries[0].ev.geom;
@@ -299,7 +299,7 @@
       f.layer.options.offset = [Math.round(radius * Math.cos(angle)), Math.round(radius * Math.sin(angle))];
     });
   });
-  var byId = {};
+  var byId = Object.create(null);
   entries.forEach(function (e) { byId[e.ev.id] = e; });
 
   function setFeatureShown(feature, on) {
@@ -326,7 +326,9 @@
   var years = entries.reduce(function (acc, e) {
     return [Math.min(acc[0], +e.ev.start.slice(0, 4)), Math.max(acc[1], +e.ev.end.slice(0, 4))];
   }, [Infinity, -Infinity]);
-  var actors = {};  // fold(name) -> {key, name, count}
+  /* Tables keyed by text from the data have no prototype: an actor called "__proto__" or
+   * "constructor" is just a name. */
+  var actors = Object.create(null);  // fold(name) -> {key, name, count}
   entries.forEach(function (e) {
     e.ev.actors.forEach(function (name, i) {
       var key = e.actorKeys[i];
@@ -363,9 +365,7 @@
       st.kinds = params.get("kinds").split(",").filter(function (k) { return KINDS[k]; });
     }
     if (LEVELS.indexOf(params.get("confidence")) >= 0) st.conf = params.get("confidence");
-    if (params.get("actors")) {
-      st.actors = params.get("actors").split("|").map(fold).filter(function (k) { return actors[k]; });
-    }
+    st.actors = params.getAll("actor").map(fold).filter(function (k) { return actors[k]; });
     return st;
   }
 
@@ -375,9 +375,7 @@
     if (state.y0 !== d.y0 || state.y1 !== d.y1) params.set("years", state.y0 + "-" + state.y1);
     if (state.kinds.length !== d.kinds.length) params.set("kinds", state.kinds.join(","));
     if (state.conf !== d.conf) params.set("confidence", state.conf);
-    if (state.actors.length) {
-      params.set("actors", state.actors.map(function (k) { return actors[k].name; }).join("|"));
-    }
+    state.actors.forEach(function (k) { params.append("actor", actors[k].name); });
     var hash = params.toString();
     var url = location.href.replace(/#.*$/, "") + (hash ? "#" + hash : "");
     try { history.replaceState(null, "", url); } catch (err) { location.hash = hash; }
@@ -386,7 +384,7 @@
   var controls = {};
 
   function apply() {
-    var shown = 0, perKind = {};
+    var shown = 0, perKind = Object.create(null);
     entries.forEach(function (e) {
       e.shown = matches(e, state);
       if (e.shown) { shown += 1; perKind[e.ev.kind] = (perKind[e.ev.kind] || 0) + 1; }
@@ -473,8 +471,8 @@
     search.setAttribute("aria-label", "Find an actor");
     actorSet.appendChild(search);
     var list = el("div", "gm-actors");
-    controls.actorBoxes = {};
-    var rows = {};
+    controls.actorBoxes = Object.create(null);
+    var rows = Object.create(null);
     actorList.forEach(function (a) {
       var item = checkbox(a.name + " (" + a.count + ")", function (on) {
         state.actors = state.actors.filter(function (k) { return k !== a.key; });
@@ -534,8 +532,8 @@
     var box = el("div", "gm-legend");
     box.appendChild(el("h2", null, "Events"));
     var kinds = el("ul");
-    controls.kindBoxes = {};
-    controls.kindCounts = {};
+    controls.kindBoxes = Object.create(null);
+    controls.kindCounts = Object.create(null);
     data.kinds.forEach(function (k) {
       var li = el("li", "gm-kind");
       var label = el("label");
