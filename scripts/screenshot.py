@@ -2,7 +2,7 @@
 
 Usage: python scripts/screenshot.py maps/index.html docs/map.png [--click EVENT_ID]
 Needs Debian's chromium, playwright (pip install -e '.[test]') and a filled asset cache
-(python scripts/fill_asset_cache.py); basemap tiles are left blank, so the offline country
+(geomap fetch-assets --npm); basemap tiles are left blank, so the offline country
 outlines show.
 """
 

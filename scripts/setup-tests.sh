@@ -22,4 +22,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-.venv/bin/python scripts/fill_asset_cache.py
+.venv/bin/geomap fetch-assets --npm

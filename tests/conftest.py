@@ -1,7 +1,7 @@
 """Shared fixtures: tiny datasets, a rendered map, and a real Chromium driven by Playwright.
 
 The browser has no internet: the pinned CDN scripts and styles are served from the local asset
-cache (filled by scripts/fill_asset_cache.py from the npm registry), basemap tiles get a blank
+cache (filled by `geomap fetch-assets --npm` from the npm registry), basemap tiles get a blank
 image, and any other request is aborted and recorded.
 """
 
@@ -73,7 +73,7 @@ def cdn_files() -> dict[str, Path]:
     try:
         return browser_support.cdn_files()
     except AssetError as exc:
-        message = f"{exc} — run: python scripts/fill_asset_cache.py"
+        message = f"{exc} — run: geomap fetch-assets --npm"
         if os.environ.get("GEOMAP_REQUIRE_BROWSER"):
             pytest.fail(message)
         pytest.skip(message)
