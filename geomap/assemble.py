@@ -1,18 +1,20 @@
-"""Events + places + sources -> GeoDataFrames in EPSG:4326, one row per event.
+"""Event records -> geometry, and GeoDataFrames in EPSG:4326 for the exports.
 
 A shipment is a sea lane through its stops, a flight a geodesic arc through its stops, and any
-other kind a point at its last stop; a visit with more than one stop also keeps its travel as a
-``travel`` line so the map can show where the visitor came from.
+other kind a point at its last stop; a visit with more than one stop also keeps its own travel as
+a ``travel`` line so the map can show where the visitor came from. Each distinct route (mode and
+stops) is computed once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .gazetteer import Gazetteer, Place
+from .gazetteer import Place
 from .load import Dataset
+from .records import Event, resolve
 from .routes import route_path
-from .schema import CRS, ROUTE_KINDS, PartialDate, date_span_label, split_list, split_stops
+from .schema import CRS, ROUTE_KINDS
 
 EVENT_FIELDS = (
     "id", "date", "end_date", "date_label", "start", "end", "kind", "title", "summary",
@@ -20,16 +22,11 @@ EVENT_FIELDS = (
     "evidence", "precision",
 )
 
-
-@dataclass
-class Assembly:
-    """What the map and the exports are made from."""
-
-    events: object  # geopandas.GeoDataFrame, one row per event, in file order
-    sources: object  # pandas.DataFrame indexed by source id
+#: A geometry as plain data: ``("P", (lon, lat))`` or ``("L", ((lon, lat), ...), ...)`` parts.
+Shape = tuple
 
 
-def _route_key(kind: str, places: list[Place]) -> tuple | None:
+def _route_key(kind: str, places: tuple[Place, ...]) -> tuple | None:
     """What a route's path depends on: its mode and its stops; ``None`` for a point."""
     mode = ROUTE_KINDS.get(kind)
     if mode is None:
@@ -39,100 +36,160 @@ def _route_key(kind: str, places: list[Place]) -> tuple | None:
     return (mode, tuple((p.lon, p.lat) for p in places))
 
 
-def _line(parts):
-    from shapely.geometry import LineString, MultiLineString
-
-    return LineString(parts[0]) if len(parts) == 1 else MultiLineString(parts)
-
-
 def _key_text(key: tuple) -> str:
     mode, stops = key
     return f"{mode}:" + ">".join(f"{lon:g},{lat:g}" for lon, lat in stops)
 
 
-def event_record(row: dict[str, str], gazetteer: Gazetteer, stops_memo: dict | None = None) -> dict:
-    """One validated ``events.csv`` row as the fields of the assembled event (no geometry).
+@dataclass
+class Assembly:
+    """What the map and the exports are made from: records with their geometry.
 
-    ``stops_memo`` keeps the places of each distinct ``places`` cell, resolved once.
+    ``shapes[i]``/``shape_keys[i]`` are event ``i``'s own geometry and its sharing key;
+    ``travels[i]``/``travel_keys[i]`` a visit's travel line (``None``/``""`` otherwise).
     """
-    start = PartialDate.parse(row["date"])
-    end = PartialDate.parse(row["end_date"]) if row.get("end_date", "").strip() else None
-    memo = {} if stops_memo is None else stops_memo
-    if row["places"] not in memo:
-        memo[row["places"]] = [gazetteer.resolve(stop) for stop in split_stops(row["places"])]
-    places = memo[row["places"]]
+
+    records: list[Event]
+    source_rows: dict[str, dict[str, str]]
+    shapes: list[Shape] = field(default_factory=list)
+    shape_keys: list[str] = field(default_factory=list)
+    travels: list[Shape | None] = field(default_factory=list)
+    travel_keys: list[str] = field(default_factory=list)
+    _frames: tuple | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @property
+    def events(self):
+        """A GeoDataFrame, one row per event, with flat text attributes (built on first use)."""
+        return self._geo()[0]
+
+    @property
+    def sources(self):
+        """The sources as a pandas DataFrame indexed by id (built on first use)."""
+        return self._geo()[1]
+
+    def _geo(self):
+        if self._frames is None:
+            self._frames = _frames(self)
+        return self._frames
+
+
+def _shape(key: tuple, cache) -> Shape:
+    parts = route_path(key[0], key[1], cache)
+    return ("L", *(tuple(map(tuple, part)) for part in parts))
+
+
+def geometry_of(shape: Shape):
+    """A shapely geometry for a plain ``Shape``."""
+    from shapely.geometry import LineString, MultiLineString, Point
+
+    if shape[0] == "P":
+        return Point(shape[1])
+    parts = shape[1:]
+    return LineString(parts[0]) if len(parts) == 1 else MultiLineString(parts)
+
+
+def assemble_records(
+    records: list[Event], sources: dict[str, dict[str, str]], *, cache=None, progress=None
+) -> Assembly:
+    """Give each record its geometry; routes through ``cache`` (a ``routes.RouteCache``).
+
+    ``progress(done, total)`` is called as distinct routes are made.
+    """
+    keys = [_route_key(event.kind, event.stops) for event in records]
+    distinct = sorted({key for key in keys if key is not None})
+    lines = {}
+    for done, key in enumerate(distinct, 1):
+        lines[key] = _shape(key, cache)
+        if progress:
+            progress(done, len(distinct))
+    assembly = Assembly(records=list(records), source_rows=sources)
+    for event, key in zip(records, keys, strict=True):
+        is_route = event.kind in ROUTE_KINDS and key is not None
+        if is_route:
+            assembly.shapes.append(lines[key])
+            assembly.shape_keys.append(_key_text(key))
+        else:
+            last = event.stops[-1]
+            assembly.shapes.append(("P", (last.lon, last.lat)))
+            assembly.shape_keys.append(f"pt:{last.lon:g},{last.lat:g}")
+        has_travel = key is not None and not is_route
+        assembly.travels.append(lines[key] if has_travel else None)
+        assembly.travel_keys.append(_key_text(key) if has_travel else "")
+    return assembly
+
+
+def source_rows(dataset: Dataset) -> dict[str, dict[str, str]]:
+    """``sources.csv`` as ``{id: {column: stripped text}}``."""
     return {
-        "id": row["id"].strip(),
-        "date": start.iso(),
-        "end_date": end.iso() if end else "",
-        "date_label": date_span_label(start, end),
-        "start": start.first_day().isoformat(),
-        "end": (end or start).last_day().isoformat(),
-        "kind": row["kind"].strip(),
-        "title": row["title"].strip(),
-        "summary": row.get("summary", "").strip(),
-        "actors": "; ".join(split_list(row.get("actors", ""))),
-        "stops": " > ".join(p.name for p in places),
-        "stop_names": tuple(p.name for p in places),
-        "places": row["places"].strip(),
-        "place_ids": ";".join(p.id for p in places if p.id),
-        "carrier": row.get("carrier", "").strip(),
-        "confidence": row["confidence"].strip(),
-        "sources": "; ".join(split_list(row["sources"])),
-        "evidence": row.get("evidence", "").strip(),
-        "precision": places[-1].precision,
-        "_places": places,
+        row["id"].strip(): {k: v.strip() for k, v in row.items()}
+        for row in dataset.sources.rows
     }
 
 
 def assemble(dataset: Dataset, *, cache=None, progress=None) -> Assembly:
-    """Build the event GeoDataFrame and the source table from a validated dataset.
+    """Resolve and assemble every event of a validated dataset (a convenience for callers
+    that do not filter)."""
+    return assemble_records(resolve(dataset), source_rows(dataset), cache=cache, progress=progress)
 
-    Each distinct route (mode and stops) is computed once, through ``cache`` (a
-    ``routes.RouteCache``) when given; ``progress(done, total)`` is called as routes are made.
-    """
+
+def flat_record(event: Event) -> dict:
+    """One event's attributes as flat text, as GIS tables hold them."""
+    return {
+        "id": event.id,
+        "date": event.date.iso(),
+        "end_date": event.end_date.iso() if event.end_date else "",
+        "date_label": event.date_label,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+        "kind": event.kind,
+        "title": event.title,
+        "summary": event.summary,
+        "actors": "; ".join(event.actors),
+        "stops": " > ".join(event.stop_names),
+        "stop_names": event.stop_names,
+        "places": event.places_text,
+        "place_ids": ";".join(event.place_ids),
+        "carrier": event.carrier,
+        "confidence": event.confidence,
+        "sources": "; ".join(event.sources),
+        "evidence": event.evidence,
+        "precision": event.precision,
+    }
+
+
+def _frames(assembly: Assembly):
     import geopandas as gpd
     import pandas as pd
-    from shapely.geometry import Point
 
-    gazetteer = Gazetteer.from_rows(dataset.places.rows)
-    records, keys, stops_memo = [], [], {}
-    for row in dataset.events.rows:
-        record = event_record(row, gazetteer, stops_memo)
-        places = record.pop("_places")
-        keys.append((_route_key(record["kind"], places), (places[-1].lon, places[-1].lat)))
-        records.append(record)
+    shapes: dict = {}
 
-    distinct = sorted({key for key, _ in keys if key is not None})
-    lines = {}
-    for done, key in enumerate(distinct, 1):
-        lines[key] = _line(route_path(key[0], key[1], cache))
-        if progress:
-            progress(done, len(distinct))
-    points: dict = {}
-    geometries, travels, geom_keys, travel_keys = [], [], [], []
-    for record, (key, last) in zip(records, keys, strict=True):
-        is_route = record["kind"] in ROUTE_KINDS and key is not None
-        if is_route:
-            geometries.append(lines[key])
-            geom_keys.append(_key_text(key))
-        else:
-            if last not in points:
-                points[last] = Point(last)
-            geometries.append(points[last])
-            geom_keys.append(f"pt:{last[0]:g},{last[1]:g}")
-        has_travel = key is not None and not is_route
-        travels.append(lines[key] if has_travel else None)
-        travel_keys.append(_key_text(key) if has_travel else "")
+    def geometry(key, shape):
+        if key not in shapes:
+            shapes[key] = geometry_of(shape)
+        return shapes[key]
 
-    frame = pd.DataFrame.from_records(records, columns=list(EVENT_FIELDS))
-    frame["travel"] = pd.Series(travels, dtype=object)
-    frame["geom_key"] = geom_keys
-    frame["travel_key"] = travel_keys
-    events = gpd.GeoDataFrame(frame, geometry=geometries, crs=CRS)
-    sources = pd.DataFrame.from_records(
-        [{k: v.strip() for k, v in row.items()} for row in dataset.sources.rows],
-        columns=dataset.sources.header,
+    frame = pd.DataFrame.from_records(
+        [flat_record(event) for event in assembly.records], columns=list(EVENT_FIELDS)
     )
+    frame["travel"] = pd.Series(
+        [
+            None if shape is None else geometry(key, shape)
+            for key, shape in zip(assembly.travel_keys, assembly.travels, strict=True)
+        ],
+        dtype=object,
+    )
+    frame["geom_key"] = assembly.shape_keys
+    frame["travel_key"] = assembly.travel_keys
+    geometries = [
+        geometry(key, shape)
+        for key, shape in zip(assembly.shape_keys, assembly.shapes, strict=True)
+    ]
+    events = gpd.GeoDataFrame(frame, geometry=geometries, crs=CRS)
+    rows = list(assembly.source_rows.values())
+    columns = list(rows[0]) if rows else ["id"]
+    sources = pd.DataFrame.from_records(rows, columns=columns)
     sources = sources.set_index("id", drop=False)
-    return Assembly(events=events, sources=sources)
+    return events, sources

@@ -188,3 +188,9 @@ def fetch_all(*, npm: bool = False) -> list:
         for asset in missing:
             ensure(asset)
     return [cache_path(asset) for asset in ASSETS if read_verified(asset)]
+
+
+def resolve_assets() -> dict[str, bytes]:
+    """Every pinned asset's verified bytes by name, fetched before a page is rendered, so that
+    rendering itself never touches the network."""
+    return {asset.name: ensure(asset) for asset in ASSETS}

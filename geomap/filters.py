@@ -13,6 +13,7 @@ from datetime import date
 
 from .errors import FilterError, PlaceError
 from .gazetteer import fold
+from .records import Event
 from .schema import CONFIDENCE_LEVELS, EVENT_KINDS, PartialDate
 
 _YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|\.\.)\s*(\d{4}))?\s*$")
@@ -106,50 +107,47 @@ def _overlaps(start: date, end: date, lo: date | None, hi: date | None) -> bool:
     return (lo is None or end >= lo) and (hi is None or start <= hi)
 
 
-def matches(event: dict, criteria: Criteria, place_ids: set[str] | None = None) -> bool:
-    """Whether one assembled event (``start``/``end`` ISO days, ``actors``, ``kind``, …) is kept.
-
-    ``place_ids`` are the ids the ``--place`` values resolved to.
-    """
-    start, end = date.fromisoformat(event["start"]), date.fromisoformat(event["end"])
+def matches(event: Event, criteria: Criteria, place_ids: set[str] | None = None) -> bool:
+    """Whether one event is kept; ``place_ids`` are the ids the ``--place`` values resolved to."""
+    start, end = event.start, event.end
     if criteria.years and not any(
         _overlaps(start, end, date(a, 1, 1), date(b, 12, 31)) for a, b in criteria.years
     ):
         return False
     if not _overlaps(start, end, criteria.since, criteria.until):
         return False
-    if criteria.kinds and event["kind"] not in criteria.kinds:
+    if criteria.kinds and event.kind not in criteria.kinds:
         return False
     if criteria.min_confidence and CONFIDENCE_LEVELS.index(
-        event["confidence"]
+        event.confidence
     ) < CONFIDENCE_LEVELS.index(criteria.min_confidence):
         return False
-    if criteria.actors:
-        wanted = {fold(a) for a in criteria.actors}
-        if not wanted & {fold(a) for a in event["actors"].split(";") if a.strip()}:
-            return False
-    return not (place_ids is not None and not place_ids & set(event["place_ids"].split(";")))
+    if criteria.actors and not {fold(a) for a in criteria.actors} & {
+        fold(a) for a in event.actors
+    }:
+        return False
+    return place_ids is None or not place_ids.isdisjoint(event.place_ids)
 
 
-def select(events, criteria: Criteria, gazetteer):
-    """The rows of an events GeoDataFrame that meet the criteria, in their original order.
+def place_ids_of(criteria: Criteria, gazetteer) -> set[str] | None:
+    """The gazetteer ids the ``--place`` values name (``None`` when there are none)."""
+    if not criteria.places:
+        return None
+    ids = set()
+    for place in criteria.places:
+        try:
+            ids.add(gazetteer.resolve(place).id)
+        except PlaceError as exc:
+            raise FilterError(exc.message, column="--place") from None
+    return ids
+
+
+def select(events: list[Event], criteria: Criteria, gazetteer) -> list[Event]:
+    """The events that meet the criteria, in their original order.
 
     ``gazetteer`` resolves ``--place`` values (ids, names, aliases or ``lat,lon``).
     """
     if criteria.is_empty():
-        return events
-    place_ids = None
-    if criteria.places:
-        place_ids = set()
-        for place in criteria.places:
-            try:
-                place_ids.add(gazetteer.resolve(place).id)
-            except PlaceError as exc:
-                raise FilterError(exc.message, column="--place") from None
-    keep = [
-        matches(row, criteria, place_ids)
-        for row in events[["start", "end", "kind", "confidence", "actors", "place_ids"]].to_dict(
-            "records"
-        )
-    ]
-    return events[keep]
+        return list(events)
+    place_ids = place_ids_of(criteria, gazetteer)
+    return [event for event in events if matches(event, criteria, place_ids)]

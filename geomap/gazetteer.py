@@ -40,6 +40,12 @@ class Place:
     precision: str = "exact"
     kind: str = ""
     country: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def search_keys(self) -> tuple[str, ...]:
+        """The folded id, name and aliases a reader may look this place up by."""
+        names = (self.id, self.name, *self.aliases) if self.id else ()
+        return tuple(dict.fromkeys(fold(n) for n in names if fold(n)))
 
 
 def parse_lat_lon(text: str) -> tuple[float, float] | None:
@@ -64,18 +70,17 @@ def coordinate_problem(lat: float, lon: float) -> str | None:
 class Gazetteer:
     """Places by id, name and alias; built from the rows of ``places.csv``."""
 
-    def __init__(self, places: list[Place], aliases: dict[str, list[str]] | None = None):
+    def __init__(self, places: list[Place]):
         self.places = {p.id: p for p in places}
         self._keys: dict[str, str] = {}
         for place in places:
-            names = [place.id, place.name, *(aliases or {}).get(place.id, [])]
-            for name in names:
+            for name in (place.id, place.name, *place.aliases):
                 self._keys.setdefault(fold(name), place.id)
 
     @classmethod
     def from_rows(cls, rows) -> Gazetteer:
         """Build from ``places.csv`` rows, skipping rows whose coordinates do not parse."""
-        places, aliases = [], {}
+        places = []
         for row in rows:
             try:
                 lat, lon = float(row["lat"]), float(row["lon"])
@@ -91,10 +96,10 @@ class Gazetteer:
                     precision=row.get("precision", "").strip() or "exact",
                     kind=row.get("kind", "").strip(),
                     country=row.get("country", "").strip(),
+                    aliases=tuple(split_list(row.get("aliases", ""))),
                 )
             )
-            aliases[pid] = split_list(row.get("aliases", ""))
-        return cls(places, aliases)
+        return cls(places)
 
     def lookup(self, stop: str) -> Place | None:
         """The place a stop names, or ``None``."""

@@ -1,7 +1,8 @@
-"""The one-way flow behind each command: load → validate → assemble → filter → render/export.
+"""The one-way flow behind each command: load → validate → resolve → filter → assemble → output.
 
-Each function is what one CLI command calls; heavy libraries are imported only by the steps
-that need them.
+Each function is what one CLI command calls. Filtering happens on records, before any geometry,
+and heavy libraries are imported only by the steps that need them: ``event_stats`` touches
+neither geopandas nor searoute.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FilterError
-from .filters import Criteria
+from .filters import Criteria, select
 from .load import Dataset, load_dataset
-from .validate import ensure_valid
+from .records import Event, cited_sources, resolve
+from .validate import ensure_valid, validated
 
 
 def checked_dataset(data_dir: Path | str) -> Dataset:
@@ -22,26 +24,44 @@ def checked_dataset(data_dir: Path | str) -> Dataset:
     return dataset
 
 
+@dataclass
+class Selection:
+    """A valid dataset's events that meet the criteria, as typed records."""
+
+    dataset: Dataset
+    events: list[Event]
+    criteria: Criteria
+
+
+def selected_records(
+    data_dir: Path | str, criteria: Criteria, *, require_match: bool = True
+) -> Selection:
+    """Load, validate, resolve and filter; ``FilterError`` if nothing matches and must.
+
+    One place index serves validation, resolution and the ``--place`` filter.
+    """
+    dataset = load_dataset(data_dir)
+    _, gazetteer = validated(dataset)
+    events = select(resolve(dataset, gazetteer), criteria, gazetteer)
+    if require_match and not events:
+        raise FilterError(f"no event matches {criteria.describe()}; nothing written")
+    return Selection(dataset, events, criteria)
+
+
 def selected(
     data_dir: Path | str, criteria: Criteria, *, require_match: bool = True, progress=None
 ):
-    """The assembled events that meet the criteria (``FilterError`` if none do and must).
+    """The selected events with their geometry (an ``assemble.Assembly``).
 
     Routes come from the on-disk route cache; ``progress(done, total)`` follows their making.
     """
-    from .assemble import assemble
-    from .filters import select
-    from .gazetteer import Gazetteer
+    from .assemble import assemble_records, source_rows
     from .routes import RouteCache
 
-    dataset = checked_dataset(data_dir)
-    assembly = assemble(dataset, cache=RouteCache(), progress=progress)
-    if not criteria.is_empty():
-        gazetteer = Gazetteer.from_rows(dataset.places.rows)
-        assembly.events = select(assembly.events, criteria, gazetteer)
-    if require_match and len(assembly.events) == 0:
-        raise FilterError(f"no event matches {criteria.describe()}; nothing written")
-    return assembly
+    selection = selected_records(data_dir, criteria, require_match=require_match)
+    return assemble_records(
+        selection.events, source_rows(selection.dataset), cache=RouteCache(), progress=progress
+    )
 
 
 @dataclass
@@ -65,21 +85,26 @@ def render_map(
     """Render the selected events to an HTML map written atomically at ``output``.
 
     A self-contained map inlines its scripts and styles and, unless ``tiles`` names a tiled
-    basemap, draws only the offline country outlines: it opens with no network at all.
+    basemap, draws only the offline country outlines: it opens with no network at all. Pinned
+    assets are resolved (and verified) before any event is assembled.
     """
+    from .assets import resolve_assets
     from .output import write_atomic
     from .render import DEFAULT_TILES, DEFAULT_TITLE, render_html
 
+    assets = resolve_assets() if self_contained else None
     assembly = selected(data_dir, criteria or Criteria(), progress=progress)
     if tiles is None:
         tiles = "none" if self_contained else DEFAULT_TILES
-    page = render_html(
-        assembly, title=title or DEFAULT_TITLE, tiles=tiles, self_contained=self_contained
-    )
+    page = render_html(assembly, title=title or DEFAULT_TITLE, tiles=tiles, assets=assets)
     data = page.encode("utf-8")
     path = write_atomic(output, data)
-    cited = {s for value in assembly.events["sources"].tolist() for s in value.split("; ") if s}
-    return MapSummary(path=path, events=len(assembly.events), sources=len(cited), size=len(data))
+    return MapSummary(
+        path=path,
+        events=len(assembly),
+        sources=len(cited_sources(assembly.records)),
+        size=len(data),
+    )
 
 
 def export_events(
@@ -94,12 +119,12 @@ def export_events(
     from .export import export
 
     assembly = selected(data_dir, criteria or Criteria(), progress=progress)
-    return export(assembly, fmt, output), len(assembly.events)
+    return export(assembly, fmt, output), len(assembly)
 
 
 def event_stats(data_dir: Path | str, fmt: str, *, criteria: Criteria | None = None) -> str:
     """The counts of the selected events, formatted (an empty selection gives zero counts)."""
     from .stats import format_summary, summarise
 
-    assembly = selected(data_dir, criteria or Criteria(), require_match=False)
-    return format_summary(summarise(assembly.events), fmt)
+    selection = selected_records(data_dir, criteria or Criteria(), require_match=False)
+    return format_summary(summarise(selection.events), fmt)

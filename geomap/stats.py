@@ -7,22 +7,22 @@ import io
 import json
 from collections import Counter
 
+from .records import Event, cited_sources
 from .schema import CONFIDENCE_LEVELS, EVENT_KINDS
 
 
-def summarise(events, top_actors: int = 10) -> dict:
+def summarise(events: list[Event], top_actors: int = 10) -> dict:
     """Counts as plain data. An event counts in the year it starts."""
-    records = events[["start", "kind", "actors", "confidence", "sources"]].to_dict("records")
-    kinds = [k for k in EVENT_KINDS if any(r["kind"] == k for r in records)]
+    present = {event.kind for event in events}
+    kinds = [k for k in EVENT_KINDS if k in present]
     by_year: dict[str, Counter] = {}
-    for r in records:
-        by_year.setdefault(r["start"][:4], Counter())[r["kind"]] += 1
-    actors = Counter(a for r in records for a in r["actors"].split("; ") if a)
-    confidence = Counter(r["confidence"] for r in records)
-    sources = {s for r in records for s in r["sources"].split("; ") if s}
+    for event in events:
+        by_year.setdefault(f"{event.date.year:04d}", Counter())[event.kind] += 1
+    actors = Counter(a for event in events for a in event.actors)
+    confidence = Counter(event.confidence for event in events)
     return {
-        "events": len(records),
-        "sources": len(sources),
+        "events": len(events),
+        "sources": len(cited_sources(events)),
         "kinds": kinds,
         "by_year": {
             year: {k: by_year[year][k] for k in kinds} for year in sorted(by_year)

@@ -324,6 +324,12 @@ def _lookup_rows(rows: list[dict]) -> list[dict]:
 
 def check(dataset: Dataset) -> list[Problem]:
     """Every problem in the dataset, errors and warnings, sorted by file and line."""
+    return inspect(dataset)[0]
+
+
+def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
+    """Every problem, and the place index built on the way (``None`` if places.csv is unusable),
+    so that a valid dataset's places are indexed once per run."""
     report = _Report()
     usable = {
         name: _check_header(report, name, table) for name, table in dataset.tables().items()
@@ -344,7 +350,7 @@ def check(dataset: Dataset) -> list[Problem]:
     if usable[SOURCES_FILE]:
         _check_sources(report, dataset.sources, cited)
     order = {str(t.path): _FILE_ORDER[n] for n, t in dataset.tables().items()}
-    return sorted(report.problems, key=lambda p: (order.get(p.path, 9), p.line))
+    return sorted(report.problems, key=lambda p: (order.get(p.path, 9), p.line)), gazetteer
 
 
 def errors_of(problems: list[Problem]) -> list[Problem]:
@@ -353,7 +359,12 @@ def errors_of(problems: list[Problem]) -> list[Problem]:
 
 def ensure_valid(dataset: Dataset) -> list[Problem]:
     """Raise ``ValidationError`` if the dataset has errors; return the warnings otherwise."""
-    problems = check(dataset)
+    return validated(dataset)[0]
+
+
+def validated(dataset: Dataset) -> tuple[list[Problem], Gazetteer]:
+    """The warnings and the place index of a valid dataset; ``ValidationError`` otherwise."""
+    problems, gazetteer = inspect(dataset)
     if errors_of(problems):
         raise ValidationError(problems)
-    return problems
+    return problems, gazetteer

@@ -1,12 +1,13 @@
 import pytest
 from click.testing import CliRunner
 
-from geomap.assemble import assemble
 from geomap.cli import cli
 from geomap.errors import FilterError
 from geomap.filters import Criteria, matches, parse_years, select
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer import Gazetteer, Place
 from geomap.load import load_dataset
+from geomap.records import Event, resolve
+from geomap.schema import PartialDate
 
 from .conftest import FIXTURES
 
@@ -18,18 +19,21 @@ def dataset():
 
 @pytest.fixture(scope="module")
 def events(dataset):
-    return assemble(dataset).events
+    return resolve(dataset)
 
 
 def ids(events, dataset=None, **options):
     rows = (dataset or load_dataset(FIXTURES / "basic")).places.rows
-    return list(select(events, Criteria.from_options(**options), Gazetteer.from_rows(rows))["id"])
+    selection = select(events, Criteria.from_options(**options), Gazetteer.from_rows(rows))
+    return [event.id for event in selection]
 
 
 def event(start, end, **extra):
-    base = {"start": start, "end": end, "kind": "flight", "confidence": "reported",
-            "actors": "Iran; Mahan Air", "place_ids": "tehran;caracas"}
-    return base | extra
+    """An event known from ``start`` to ``end`` (partial dates)."""
+    stops = tuple(Place(pid, pid, 0.0, 0.0) for pid in ("tehran", "caracas"))
+    base = {"kind": "flight", "confidence": "reported", "actors": ("Iran", "Mahan Air"),
+            "stops": stops}
+    return Event("e", PartialDate.parse(start), PartialDate.parse(end), title="t", **base | extra)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +85,7 @@ def test_and_across_options(events):
 
 
 def test_minimum_confidence(events):
-    assert ids(events, confidence="alleged") == list(events["id"])
+    assert ids(events, confidence="alleged") == [event.id for event in events]
     assert ids(events, confidence="reported") == [
         "tanker-to-cardon", "visit-tachira", "pacific-flight",
     ]

@@ -7,7 +7,8 @@ import pytest
 from geomap.assemble import assemble
 from geomap.assets import ASSETS
 from geomap.load import load_dataset
-from geomap.render import map_payload, render_html
+from geomap.payload import map_payload
+from geomap.render import render_html
 from geomap.safety import json_for_script
 
 from .conftest import FIXTURES

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from importlib import resources
 from urllib.parse import urlsplit
 
 import pytest
@@ -155,7 +154,9 @@ def test_clean_text_keeps_markup_templates_and_scripts_literally():
 # ---- the page script: text reaches the DOM only as text ----
 
 def _page_script() -> str:
-    script = resources.files("geomap").joinpath("static", "geomap.js").read_text(encoding="utf-8")
+    from geomap.render import page_script
+
+    script = page_script()
     script = re.sub(r"/\*.*?\*/", "", script, flags=re.S)  # comments may name what is forbidden
     return re.sub(r"(^|\s)//[^\n]*", r"\1", script)
 

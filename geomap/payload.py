@@ -1,0 +1,205 @@
+"""The document a map page draws: the map's whole meaning, computed once, in Python.
+
+Styles per kind and confidence, date labels, and the folded search keys of every name travel in
+the payload; the page script (``static/js``) only decodes, filters and draws what it is given, so
+the command line and the page cannot disagree about what a name or a style means.
+
+Events are columns; names (actors and stops), places, sources and geometries are stored once in
+tables and referred to by position, so a large dataset's page stays close to its CSV's size.
+All text is cleaned with ``safety.clean_text``; nothing here is HTML.
+"""
+
+from __future__ import annotations
+
+from .assemble import Assembly, Shape
+from .gazetteer import fold
+from .records import Event, cited_sources
+from .safety import clean_text, safe_url
+from .schema import (
+    CONFIDENCE_LEVELS,
+    CONFIDENCE_MEANING,
+    EVENT_KINDS,
+    PLACE_PRECISIONS,
+    PartialDate,
+)
+
+#: Version of the payload's layout; the page script refuses a document it does not know.
+VERSION = 2
+
+#: Colour (Okabe–Ito, distinguishable with the common colour-vision deficiencies) and a mark
+#: per kind, so that kind is never shown by colour alone.
+KIND_STYLES = {
+    "shipment": {"color": "#0072B2", "mark": "square"},
+    "flight": {"color": "#D55E00", "mark": "triangle"},
+    "visit": {"color": "#009E73", "mark": "circle"},
+    "seizure": {"color": "#CC79A7", "mark": "cross"},
+    "statement": {"color": "#7A6A00", "mark": "diamond"},
+    "agreement": {"color": "#56B4E9", "mark": "pentagon"},
+    "payment": {"color": "#E69F00", "mark": "star"},
+    "appointment": {"color": "#555555", "mark": "hexagon"},
+}
+KIND_COLORS = {kind: style["color"] for kind, style in KIND_STYLES.items()}
+
+#: How each confidence level is drawn: line dashes, point outline dashes, point fill opacity.
+CONFIDENCE_STYLES = {
+    "confirmed": {"dash": None, "point_dash": None, "fill": 0.9},
+    "reported": {"dash": "8 6", "point_dash": "3 3", "fill": 0.55},
+    "alleged": {"dash": "2 6", "point_dash": "3 3", "fill": 0.15},
+}
+
+EVENT_COLUMNS = (
+    "id", "kind", "title", "date", "end_date", "date_label", "start", "end", "summary",
+    "carrier", "evidence", "confidence", "precision", "actors", "stops", "places", "sources",
+    "geom", "travel",
+)
+
+
+def _text(value) -> str:
+    return clean_text(str(value)) if value is not None else ""
+
+
+class _Table:
+    """Distinct values in first-seen order, so repeated strings and geometries ship once."""
+
+    def __init__(self):
+        self.index: dict = {}
+        self.values: list = []
+
+    def add(self, key, value=None) -> int:
+        if key not in self.index:
+            self.index[key] = len(self.values)
+            self.values.append(key if value is None else value())
+        return self.index[key]
+
+
+def _geom(shape: Shape) -> dict:
+    if shape[0] == "P":
+        return {"t": "P", "c": list(shape[1])}
+    return {"t": "L", "c": [[list(xy) for xy in part] for part in shape[1:]]}
+
+
+def _published(text: str) -> str:
+    try:
+        return PartialDate.parse(text).label() if text else ""
+    except ValueError:
+        return _text(text)
+
+
+def _sources(assembly: Assembly, cited: list[str]) -> list[dict]:
+    """The cited sources, in ``cited`` order (events refer to them by that position)."""
+    out = []
+    for sid in cited:
+        row = assembly.source_rows[sid]
+        out.append({
+            "id": _text(sid),
+            "title": _text(row.get("title", "")),
+            "outlet": _text(row.get("outlet", "")),
+            "author": _text(row.get("author", "")),
+            "published": _published(row.get("published", "")),
+            "url": safe_url(row.get("url", "")),
+        })
+    return out
+
+
+def _span(events: list[Event]) -> str:
+    first = min((event.date for event in events), key=PartialDate.iso)
+    last = max((event.end_date or event.date for event in events), key=PartialDate.iso)
+    return first.label() if first == last else f"{first.label()} – {last.label()}"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 event``, ``2 events``, ``1,200 events``.
+
+    >>> plural(1, "event"), plural(2, "source")
+    ('1 event', '2 sources')
+    """
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
+def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
+    """Everything the page's script needs, as JSON-ready values (all text cleaned)."""
+    events = assembly.records
+    present = {event.kind for event in events}
+    kinds = [k for k in EVENT_KINDS if k in present]
+    kind_index = {k: n for n, k in enumerate(kinds)}
+    counts = dict.fromkeys(kinds, 0)
+    cited = cited_sources(events)
+    source_index = {sid: n for n, sid in enumerate(cited)}
+    names, places, geoms = _Table(), _Table(), _Table()
+    place_rows: list[dict] = []
+    columns: dict[str, list] = {name: [] for name in EVENT_COLUMNS}
+    memo: dict = {}
+
+    def name_refs(items: tuple[str, ...]) -> list[int]:
+        key = ("names", items)
+        if key not in memo:
+            memo[key] = [names.add(_text(item)) for item in items]
+        return memo[key]
+
+    def place_refs(event: Event) -> list[int]:
+        key = ("places", event.stops)
+        if key not in memo:
+            refs = []
+            for place in event.stops:
+                if not place.id:
+                    continue
+                if place.id not in places.index:
+                    place_rows.append({
+                        "id": _text(place.id),
+                        "name": _text(place.name),
+                        "keys": [_text(k) for k in place.search_keys()],
+                    })
+                refs.append(places.add(place.id))
+            memo[key] = refs
+        return memo[key]
+
+    for n, event in enumerate(events):
+        counts[event.kind] += 1
+        cols = columns
+        cols["id"].append(_text(event.id))
+        cols["kind"].append(kind_index[event.kind])
+        for name in ("title", "summary", "carrier", "evidence"):
+            cols[name].append(_text(getattr(event, name)))
+        cols["date"].append(event.date.iso())
+        cols["end_date"].append(event.end_date.iso() if event.end_date else "")
+        cols["date_label"].append(event.date_label)
+        cols["start"].append(event.start.isoformat())
+        cols["end"].append(event.end.isoformat())
+        cols["confidence"].append(CONFIDENCE_LEVELS.index(event.confidence))
+        cols["precision"].append(PLACE_PRECISIONS.index(event.precision))
+        cols["actors"].append(name_refs(event.actors))
+        cols["stops"].append(name_refs(event.stop_names))
+        cols["places"].append(place_refs(event))
+        if ("sources", event.sources) not in memo:
+            memo["sources", event.sources] = [source_index[s] for s in event.sources]
+        cols["sources"].append(memo["sources", event.sources])
+        shape = assembly.shapes[n]
+        cols["geom"].append(geoms.add(assembly.shape_keys[n], lambda s=shape: _geom(s)))
+        travel = assembly.travels[n]
+        cols["travel"].append(
+            None if travel is None
+            else geoms.add(assembly.travel_keys[n], lambda t=travel: _geom(t))
+        )
+    n_sources = len(cited)
+    return {
+        "version": VERSION,
+        "map": map_name,
+        "title": _text(title),
+        "subtitle": (
+            f"{_span(events)} · {plural(len(events), 'event')} from {plural(n_sources, 'source')}"
+        ),
+        "kinds": [
+            {"id": k, "label": k.capitalize(), **KIND_STYLES[k], "count": counts[k]}
+            for k in kinds
+        ],
+        "levels": list(CONFIDENCE_LEVELS),
+        "precisions": list(PLACE_PRECISIONS),
+        "confidence": dict(CONFIDENCE_MEANING),
+        "styles": {level: dict(CONFIDENCE_STYLES[level]) for level in CONFIDENCE_LEVELS},
+        "sources": _sources(assembly, cited),
+        "names": names.values,
+        "name_keys": [fold(name) for name in names.values],
+        "places": place_rows,
+        "geoms": geoms.values,
+        "events": columns,
+    }

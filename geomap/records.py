@@ -1,0 +1,115 @@
+"""Typed event records: a validated ``events.csv`` row with its dates parsed and stops resolved.
+
+Rows are resolved once, right after validation; filters, ``stats``, the payload and the
+GeoDataFrames all read these records, so no cell is split or parsed again downstream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .gazetteer import Gazetteer, Place
+from .load import Dataset
+from .schema import PartialDate, date_span_label, split_list, split_stops
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event as the rest of geomap sees it.
+
+    >>> from geomap.gazetteer import Place
+    >>> caracas = Place("caracas", "Caracas", -66.9, 10.5, "city")
+    >>> ev = Event("e", PartialDate.parse("2020-05"), None, "visit", "T", stops=(caracas,))
+    >>> ev.start.isoformat(), ev.end.isoformat(), ev.date_label, ev.place_ids
+    ('2020-05-01', '2020-05-31', 'May 2020', ('caracas',))
+    """
+
+    id: str
+    date: PartialDate
+    end_date: PartialDate | None
+    kind: str
+    title: str
+    summary: str = ""
+    actors: tuple[str, ...] = ()
+    stops: tuple[Place, ...] = ()
+    places_text: str = ""
+    carrier: str = ""
+    confidence: str = ""
+    sources: tuple[str, ...] = ()
+    evidence: str = ""
+    line: int = 0
+
+    @property
+    def start(self) -> date:
+        """The first day the event may have happened on."""
+        return self.date.first_day()
+
+    @property
+    def end(self) -> date:
+        """The last day the event may have happened on (its end date's, else its date's)."""
+        return (self.end_date or self.date).last_day()
+
+    @property
+    def date_label(self) -> str:
+        return date_span_label(self.date, self.end_date)
+
+    @property
+    def place_ids(self) -> tuple[str, ...]:
+        """Gazetteer ids of the stops; literal ``lat,lon`` stops have none."""
+        return tuple(p.id for p in self.stops if p.id)
+
+    @property
+    def stop_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.stops)
+
+    @property
+    def precision(self) -> str:
+        """How precisely the event's own place (its last stop) is known."""
+        return self.stops[-1].precision
+
+
+def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]:
+    """Every row of a validated dataset as an ``Event``, in file order.
+
+    Distinct ``places`` cells are resolved once; dates go through the cached date parser.
+    """
+    gazetteer = gazetteer or Gazetteer.from_rows(dataset.places.rows)
+    stops_of: dict[str, tuple[Place, ...]] = {}
+    lists: dict[str, tuple[str, ...]] = {}
+
+    def as_list(cell: str) -> tuple[str, ...]:
+        if cell not in lists:
+            lists[cell] = tuple(split_list(cell))
+        return lists[cell]
+
+    events = []
+    for line, row in dataset.events.records():
+        cell = row["places"]
+        if cell not in stops_of:
+            stops_of[cell] = tuple(gazetteer.resolve(stop) for stop in split_stops(cell))
+        end_text = row.get("end_date", "").strip()
+        events.append(
+            Event(
+                id=row["id"].strip(),
+                date=PartialDate.parse(row["date"].strip()),
+                end_date=PartialDate.parse(end_text) if end_text else None,
+                kind=row["kind"].strip(),
+                title=row["title"].strip(),
+                summary=row.get("summary", "").strip(),
+                actors=as_list(row.get("actors", "")),
+                stops=stops_of[cell],
+                places_text=cell.strip(),
+                carrier=row.get("carrier", "").strip(),
+                confidence=row["confidence"].strip(),
+                sources=as_list(row["sources"]),
+                evidence=row.get("evidence", "").strip(),
+                line=line,
+            )
+        )
+    return events
+
+
+def cited_sources(events: list[Event]) -> list[str]:
+    """The ids of the sources the events cite, sorted."""
+    return sorted({sid for event in events for sid in event.sources})

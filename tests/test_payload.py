@@ -1,0 +1,62 @@
+"""The payload carries the map's meaning, so the page script never recomputes it."""
+
+import pytest
+
+from geomap.assemble import assemble_records
+from geomap.gazetteer import Place, fold
+from geomap.payload import CONFIDENCE_STYLES, KIND_STYLES, map_payload, plural
+from geomap.records import Event
+from geomap.schema import CONFIDENCE_LEVELS, EVENT_KINDS, PartialDate
+
+
+@pytest.fixture(scope="module")
+def payload():
+    berlin = Place("berlin", "Berlin", 13.4, 52.5, "city", aliases=("Straßburg-Ost",))
+    events = [
+        Event("a", PartialDate.parse("2021-03"), None, "statement", "A",
+              actors=("Große Straße", "Ärzte"), stops=(berlin,), confidence="alleged",
+              sources=("s",)),
+        Event("b", PartialDate.parse("2020"), PartialDate.parse("2020-06-30"), "visit", "B",
+              actors=("Ärzte",), stops=(berlin,), confidence="confirmed", sources=("s",)),
+    ]
+    assembly = assemble_records(events, {"s": {"id": "s", "title": "S"}})
+    return map_payload(assembly, "T", "m")
+
+
+def test_every_kind_and_level_has_a_style():
+    assert set(KIND_STYLES) == set(EVENT_KINDS)
+    assert set(CONFIDENCE_STYLES) == set(CONFIDENCE_LEVELS)
+    assert len({s["mark"] for s in KIND_STYLES.values()}) == len(KIND_STYLES)
+
+
+def test_names_ship_with_python_folded_keys(payload):
+    assert payload["names"][:2] == ["Große Straße", "Ärzte"]
+    assert payload["name_keys"][:2] == ["grosse strasse", "arzte"]
+    assert payload["name_keys"] == [fold(n) for n in payload["names"]]
+
+
+def test_places_ship_their_search_keys(payload):
+    assert payload["places"] == [
+        {"id": "berlin", "name": "Berlin", "keys": ["berlin", "strassburg-ost"]}
+    ]
+    assert payload["events"]["places"] == [[0], [0]]
+
+
+def test_dates_keep_their_precision(payload):
+    events = payload["events"]
+    assert events["date"] == ["2021-03", "2020"]
+    assert events["end_date"] == ["", "2020-06-30"]
+    assert events["start"] == ["2021-03-01", "2020-01-01"]
+    assert events["end"] == ["2021-03-31", "2020-06-30"]
+    assert payload["subtitle"] == "2020 – March 2021 · 2 events from 1 source"
+
+
+def test_styles_are_in_the_payload(payload):
+    assert payload["version"] == 2
+    assert payload["styles"]["alleged"] == CONFIDENCE_STYLES["alleged"]
+    assert [k["mark"] for k in payload["kinds"]] == ["circle", "diamond"]
+
+
+def test_plural():
+    assert plural(1, "event") == "1 event"
+    assert plural(1200, "event") == "1,200 events"
