@@ -14,7 +14,8 @@ from .gazetteer import Place
 from .load import Dataset
 from .records import Event, resolve
 from .routes import route_path
-from .schema import CRS, ROUTE_KINDS
+from .schema import CRS
+from .vocabulary import DEFAULT, Vocabulary, vocabulary_of
 
 EVENT_FIELDS = (
     "id", "date", "end_date", "date_label", "start", "end", "kind", "title", "summary",
@@ -26,12 +27,13 @@ EVENT_FIELDS = (
 Shape = tuple
 
 
-def _route_key(kind: str, places: tuple[Place, ...]) -> tuple | None:
-    """What a route's path depends on: its mode and its stops; ``None`` for a point."""
-    mode = ROUTE_KINDS.get(kind)
-    if mode is None:
-        mode = "air" if len(places) > 1 else None  # a visit's travel
-    if mode is None:
+def _route_key(mode: str, places: tuple[Place, ...]) -> tuple | None:
+    """What a route's path depends on: its mode and its stops; ``None`` for a point.
+
+    A point kind with several stops (a visit) keeps its travel as a great circle.
+    """
+    mode = mode or ("air" if len(places) > 1 else "")
+    if not mode:
         return None
     return (mode, tuple((p.lon, p.lat) for p in places))
 
@@ -51,6 +53,7 @@ class Assembly:
 
     records: list[Event]
     source_rows: dict[str, dict[str, str]]
+    vocabulary: Vocabulary = DEFAULT
     shapes: list[Shape] = field(default_factory=list)
     shape_keys: list[str] = field(default_factory=list)
     travels: list[Shape | None] = field(default_factory=list)
@@ -92,22 +95,28 @@ def geometry_of(shape: Shape):
 
 
 def assemble_records(
-    records: list[Event], sources: dict[str, dict[str, str]], *, cache=None, progress=None
+    records: list[Event],
+    sources: dict[str, dict[str, str]],
+    *,
+    vocabulary: Vocabulary = DEFAULT,
+    cache=None,
+    progress=None,
 ) -> Assembly:
     """Give each record its geometry; routes through ``cache`` (a ``routes.RouteCache``).
 
     ``progress(done, total)`` is called as distinct routes are made.
     """
-    keys = [_route_key(event.kind, event.stops) for event in records]
+    modes = [vocabulary.route(event.kind) for event in records]
+    keys = [_route_key(mode, event.stops) for mode, event in zip(modes, records, strict=True)]
     distinct = sorted({key for key in keys if key is not None})
     lines = {}
     for done, key in enumerate(distinct, 1):
         lines[key] = _shape(key, cache)
         if progress:
             progress(done, len(distinct))
-    assembly = Assembly(records=list(records), source_rows=sources)
-    for event, key in zip(records, keys, strict=True):
-        is_route = event.kind in ROUTE_KINDS and key is not None
+    assembly = Assembly(records=list(records), source_rows=sources, vocabulary=vocabulary)
+    for event, key, mode in zip(records, keys, modes, strict=True):
+        is_route = bool(mode) and key is not None
         if is_route:
             assembly.shapes.append(lines[key])
             assembly.shape_keys.append(_key_text(key))
@@ -132,7 +141,10 @@ def source_rows(dataset: Dataset) -> dict[str, dict[str, str]]:
 def assemble(dataset: Dataset, *, cache=None, progress=None) -> Assembly:
     """Resolve and assemble every event of a validated dataset (a convenience for callers
     that do not filter)."""
-    return assemble_records(resolve(dataset), source_rows(dataset), cache=cache, progress=progress)
+    return assemble_records(
+        resolve(dataset), source_rows(dataset), vocabulary=vocabulary_of(dataset), cache=cache,
+        progress=progress,
+    )
 
 
 def flat_record(event: Event) -> dict:

@@ -1,12 +1,14 @@
-"""Selecting events by year, date range, actor, kind, confidence and place.
+"""Selecting events by time, actor, kind, confidence, place, area and attribute.
 
 One model for ``render``, ``export`` and ``stats`` (and mirrored by the map's own filter panel):
 options combine with AND, the values of one repeated option with OR. Dates are intervals at their
-own precision, so an event dated ``2020-05`` overlaps ``--since 2020-05-20``.
+own precision, so an event dated ``2020-05`` overlaps ``--since 2020-05-20``. Spatial criteria
+(``--near``, ``--bbox``, ``--within``) keep an event when any of its stops qualifies.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,7 +16,8 @@ from datetime import date
 from .errors import FilterError, PlaceError
 from .gazetteer import fold
 from .records import Event
-from .schema import CONFIDENCE_LEVELS, EVENT_KINDS, PartialDate
+from .schema import CONFIDENCE_LEVELS, PartialDate
+from .vocabulary import DEFAULT, Vocabulary, confidence_rank
 
 _YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|\.\.)\s*(\d{4}))?\s*$")
 
@@ -26,6 +29,8 @@ def parse_years(text: str) -> tuple[int, int]:
         raise FilterError(f"year {text!r} is not YYYY or YYYY-YYYY", column="--year")
     first = int(match.group(1))
     last = int(match.group(2) or first)
+    if first < 1000:
+        raise FilterError(f"year {text!r}: year out of range", column="--year")
     if last < first:
         raise FilterError(f"year range {text!r} ends before it starts", column="--year")
     return first, last
@@ -36,6 +41,42 @@ def parse_bound(text: str, option: str) -> PartialDate:
         return PartialDate.parse(text)
     except ValueError as exc:
         raise FilterError(str(exc), column=option) from None
+
+
+def _numbers(text: str, count: int, option: str, form: str) -> tuple[float, ...]:
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        values = ()
+    if len(values) != count or not all(math.isfinite(v) for v in values):
+        raise FilterError(f"{text!r} is not {form}", column=option)
+    return values
+
+
+def parse_near(text: str) -> tuple[float, float, float]:
+    """``'10.5,-66.9,50'`` -> ``(10.5, -66.9, 50.0)``: latitude, longitude, kilometres."""
+    lat, lon, km = _numbers(text, 3, "--near", "LAT,LON,KM")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or km < 0:
+        raise FilterError(f"{text!r}: latitude, longitude or distance out of range",
+                          column="--near")
+    return lat, lon, km
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``'W,S,E,N'`` in degrees; a box with W > E crosses the antimeridian."""
+    west, south, east, north = _numbers(text, 4, "--bbox", "WEST,SOUTH,EAST,NORTH")
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise FilterError(f"{text!r}: out of range, or south is above north", column="--bbox")
+    return west, south, east, north
+
+
+def parse_where(text: str) -> tuple[str, str]:
+    """``'province=Donetsk'`` -> ``('province', 'Donetsk')``."""
+    column, sep, value = text.partition("=")
+    if not sep or not column.strip():
+        raise FilterError(f"{text!r} is not COLUMN=VALUE", column="--where")
+    return column.strip(), value.strip()
 
 
 @dataclass(frozen=True)
@@ -49,17 +90,20 @@ class Criteria:
     kinds: tuple[str, ...] = ()
     min_confidence: str | None = None
     places: tuple[str, ...] = field(default=())
+    near: tuple[float, float, float] | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    within: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_options(
-        cls, *, years=(), since=None, until=None, actors=(), kinds=(), confidence=None, places=()
+        cls, *, years=(), since=None, until=None, actors=(), kinds=(), confidence=None, places=(),
+        near=None, bbox=None, within=(), where=(),
     ) -> Criteria:
-        """Build from command-line strings, raising ``FilterError`` for anything not understood."""
-        for kind in kinds:
-            if kind not in EVENT_KINDS:
-                raise FilterError(
-                    f"kind {kind!r} is not one of {', '.join(EVENT_KINDS)}", column="--kind"
-                )
+        """Build from command-line strings, raising ``FilterError`` for anything not understood.
+
+        Kinds are checked against the dataset's vocabulary when events are selected.
+        """
         if confidence is not None and confidence not in CONFIDENCE_LEVELS:
             raise FilterError(
                 f"confidence {confidence!r} is not one of {', '.join(CONFIDENCE_LEVELS)}",
@@ -77,6 +121,10 @@ class Criteria:
             kinds=tuple(kinds),
             min_confidence=confidence,
             places=tuple(places),
+            near=parse_near(near) if near else None,
+            bbox=parse_bbox(bbox) if bbox else None,
+            within=tuple(within),
+            where=tuple(parse_where(w) for w in where),
         )
 
     def is_empty(self) -> bool:
@@ -100,54 +148,187 @@ class Criteria:
             words.append(f"confidence {self.min_confidence} or higher")
         if self.places:
             words.append("place " + " or ".join(self.places))
+        if self.near:
+            words.append("within {2:g} km of {0:g},{1:g}".format(*self.near))
+        if self.bbox:
+            words.append("in the box {:g},{:g},{:g},{:g}".format(*self.bbox))
+        if self.within:
+            words.append("within " + " or ".join(self.within))
+        words.extend(f"{column}={value}" for column, value in self.where)
         return ", ".join(words) or "no criteria"
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance on a sphere of radius 6,371.0088 km (the mean Earth radius).
+
+    >>> round(haversine_km(10.4806, -66.9036, 35.6892, 51.389))
+    12163
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def in_bbox(lon: float, lat: float, bbox: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = bbox
+    inside_lon = west <= lon <= east if west <= east else (lon >= west or lon <= east)
+    return inside_lon and south <= lat <= north
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Criteria with their names looked up in one dataset: place ids and coordinates,
+    areas, and attribute values as folded keys."""
+
+    criteria: Criteria
+    place_ids: frozenset[str] | None = None
+    coordinates: frozenset[tuple[float, float]] = frozenset()
+    areas: tuple = ()
+    actor_keys: frozenset[str] = frozenset()
+    where: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 def _overlaps(start: date, end: date, lo: date | None, hi: date | None) -> bool:
     return (lo is None or end >= lo) and (hi is None or start <= hi)
 
 
-def matches(event: Event, criteria: Criteria, place_ids: set[str] | None = None) -> bool:
-    """Whether one event is kept; ``place_ids`` are the ids the ``--place`` values resolved to."""
+def matches(event: Event, criteria: Criteria | Resolved, place_ids: set[str] | None = None) -> bool:
+    """Whether one event is kept.
+
+    ``criteria`` is best ``Resolved`` (see ``resolve_criteria``); plain ``Criteria`` with the ids
+    the ``--place`` values resolved to as ``place_ids`` serve the non-spatial criteria.
+    """
+    if isinstance(criteria, Resolved):
+        resolved = criteria
+    else:
+        resolved = Resolved(
+            criteria,
+            place_ids=None if place_ids is None else frozenset(place_ids),
+            actor_keys=frozenset(fold(a) for a in criteria.actors),
+        )
+    c = resolved.criteria
     start, end = event.start, event.end
-    if criteria.years and not any(
-        _overlaps(start, end, date(a, 1, 1), date(b, 12, 31)) for a, b in criteria.years
+    if c.years and not any(
+        _overlaps(start, end, date(a, 1, 1), date(b, 12, 31)) for a, b in c.years
     ):
         return False
-    if not _overlaps(start, end, criteria.since, criteria.until):
+    if not _overlaps(start, end, c.since, c.until):
         return False
-    if criteria.kinds and event.kind not in criteria.kinds:
+    if c.kinds and event.kind not in c.kinds:
         return False
-    if criteria.min_confidence and CONFIDENCE_LEVELS.index(
-        event.confidence
-    ) < CONFIDENCE_LEVELS.index(criteria.min_confidence):
+    if c.min_confidence and confidence_rank(event.confidence) < confidence_rank(c.min_confidence):
         return False
-    if criteria.actors and not {fold(a) for a in criteria.actors} & {
-        fold(a) for a in event.actors
-    }:
+    if resolved.actor_keys and resolved.actor_keys.isdisjoint(fold(a) for a in event.actors):
         return False
-    return place_ids is None or not place_ids.isdisjoint(event.place_ids)
+    if resolved.place_ids is not None and resolved.place_ids.isdisjoint(event.place_ids) and not (
+        resolved.coordinates and any(
+            (round(p.lat, 6), round(p.lon, 6)) in resolved.coordinates for p in event.stops
+        )
+    ):
+        return False
+    if c.near and not any(
+        haversine_km(c.near[0], c.near[1], p.lat, p.lon) <= c.near[2] for p in event.stops
+    ):
+        return False
+    if c.bbox and not any(in_bbox(p.lon, p.lat, c.bbox) for p in event.stops):
+        return False
+    if resolved.areas and not any(
+        area.contains(p.lon, p.lat) for area in resolved.areas for p in event.stops
+    ):
+        return False
+    if resolved.where:
+        attributes = dict(event.attributes)
+        for column, wanted in resolved.where:
+            if fold(attributes.get(column, "")) not in wanted:
+                return False
+    return True
 
 
-def place_ids_of(criteria: Criteria, gazetteer) -> set[str] | None:
-    """The gazetteer ids the ``--place`` values name (``None`` when there are none)."""
-    if not criteria.places:
-        return None
-    ids = set()
-    for place in criteria.places:
-        try:
-            ids.add(gazetteer.resolve(place).id)
-        except PlaceError as exc:
-            raise FilterError(exc.message, column="--place") from None
-    return ids
+def _hint(value: str, known) -> str:
+    import difflib
+
+    folded = {fold(k): k for k in known}
+    close = difflib.get_close_matches(fold(value), list(folded), n=1)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
 
 
-def select(events: list[Event], criteria: Criteria, gazetteer) -> list[Event]:
+def resolve_criteria(
+    criteria: Criteria, gazetteer, vocabulary: Vocabulary = DEFAULT, attributes=()
+) -> Resolved:
+    """Look the criteria's names up in one dataset; ``FilterError`` names what is unknown.
+
+    ``attributes`` are the dataset's own column names (``--where`` accepts only those).
+    """
+    for kind in criteria.kinds:
+        if kind not in vocabulary.ids:
+            raise FilterError(
+                f"kind {kind!r} is not one of {', '.join(vocabulary.ids)}"
+                + _hint(kind, vocabulary.ids),
+                column="--kind",
+            )
+    place_ids = coordinates = None
+    if criteria.places:
+        place_ids, coordinates = set(), set()
+        for value in criteria.places:
+            try:
+                place = gazetteer.resolve(value)
+            except PlaceError as exc:
+                raise FilterError(exc.message, column="--place") from None
+            if place.id:
+                place_ids.add(place.id)
+            else:
+                coordinates.add((round(place.lat, 6), round(place.lon, 6)))
+    areas = tuple(_area_of(name, gazetteer) for name in criteria.within)
+    where = []
+    for column, value in criteria.where:
+        if column not in attributes:
+            known = ", ".join(attributes) or "none"
+            raise FilterError(
+                f"no column {column!r} to filter on (the dataset's own columns: {known})"
+                + _hint(column, attributes),
+                column="--where",
+            )
+        where.append((column, fold(value)))
+    grouped: dict[str, set[str]] = {}
+    for column, key in where:
+        grouped.setdefault(column, set()).add(key)
+    return Resolved(
+        criteria,
+        place_ids=None if place_ids is None else frozenset(place_ids),
+        coordinates=frozenset(coordinates or ()),
+        areas=areas,
+        actor_keys=frozenset(fold(a) for a in criteria.actors),
+        where=tuple((c, frozenset(keys)) for c, keys in grouped.items()),
+    )
+
+
+def _area_of(name: str, gazetteer):
+    """A country of the shipped outlines, by name or code, or a country-precision place's."""
+    from .areas import country, country_names
+
+    area = country(name)
+    place = gazetteer.lookup(name) if area is None else None
+    if place is not None and place.kind == "country" and place.country:
+        area = country(place.country)
+    if area is None:
+        raise FilterError(
+            f"no outline for {name!r}: --within takes a country name or ISO code"
+            + _hint(name, country_names()),
+            column="--within",
+        )
+    return area
+
+
+def select(
+    events: list[Event], criteria: Criteria, gazetteer, vocabulary: Vocabulary = DEFAULT,
+    attributes=(),
+) -> list[Event]:
     """The events that meet the criteria, in their original order.
 
     ``gazetteer`` resolves ``--place`` values (ids, names, aliases or ``lat,lon``).
     """
     if criteria.is_empty():
         return list(events)
-    place_ids = place_ids_of(criteria, gazetteer)
-    return [event for event in events if matches(event, criteria, place_ids)]
+    resolved = resolve_criteria(criteria, gazetteer, vocabulary, attributes)
+    return [event for event in events if matches(event, resolved)]

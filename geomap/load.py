@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataFileError
-from .schema import EVENTS_FILE, PLACES_FILE, SOURCES_FILE
+from .schema import EVENTS_FILE, PACKAGE_FILE, PLACES_FILE, SOURCES_FILE
+from .vocabulary import KINDS_FILE
 
 
 @dataclass
@@ -37,9 +38,14 @@ class Table:
 
 @dataclass
 class Dataset:
+    """The tables of a data directory; ``kinds`` is ``None`` when it declares no vocabulary,
+    ``package`` the parsed ``datapackage.json`` (empty when there is none)."""
+
     places: Table
     sources: Table
     events: Table
+    kinds: Table | None = None
+    package: dict = field(default_factory=dict)
 
     def tables(self):
         return {PLACES_FILE: self.places, SOURCES_FILE: self.sources, EVENTS_FILE: self.events}
@@ -156,8 +162,30 @@ def load_dataset(data_dir: Path | str) -> Dataset:
         raise DataFileError("data directory not found", path=data_dir)
     if not data_dir.is_dir():
         raise DataFileError("is a file, not a data directory", path=data_dir)
+    kinds = data_dir / KINDS_FILE
     return Dataset(
         places=read_table(data_dir / PLACES_FILE),
         sources=read_table(data_dir / SOURCES_FILE),
         events=read_table(data_dir / EVENTS_FILE),
+        kinds=read_table(kinds) if kinds.exists() else None,
+        package=read_package(data_dir / PACKAGE_FILE),
     )
+
+
+def read_package(path: Path) -> dict:
+    """``datapackage.json`` as a dict (empty when absent); bad JSON names its line and column."""
+    import json
+
+    if not path.exists():
+        return {}
+    try:
+        package = json.loads(decode(path.read_bytes(), path))
+    except json.JSONDecodeError as exc:
+        raise DataFileError(
+            f"not valid JSON: {exc.msg} at column {exc.colno}", path=path, line=exc.lineno
+        ) from None
+    except OSError as exc:
+        raise DataFileError(f"cannot be read: {exc.strerror}", path=path) from None
+    if not isinstance(package, dict):
+        raise DataFileError("must hold a JSON object", path=path, line=1)
+    return package

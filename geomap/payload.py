@@ -18,26 +18,17 @@ from .safety import clean_text, safe_url
 from .schema import (
     CONFIDENCE_LEVELS,
     CONFIDENCE_MEANING,
-    EVENT_KINDS,
     PLACE_PRECISIONS,
     PartialDate,
 )
+from .vocabulary import DEFAULT_KINDS, UNASSESSED, UNASSESSED_MEANING, Kind
+from .words import plural
 
 #: Version of the payload's layout; the page script refuses a document it does not know.
 VERSION = 2
 
-#: Colour (Okabe–Ito, distinguishable with the common colour-vision deficiencies) and a mark
-#: per kind, so that kind is never shown by colour alone.
-KIND_STYLES = {
-    "shipment": {"color": "#0072B2", "mark": "square"},
-    "flight": {"color": "#D55E00", "mark": "triangle"},
-    "visit": {"color": "#009E73", "mark": "circle"},
-    "seizure": {"color": "#CC79A7", "mark": "cross"},
-    "statement": {"color": "#7A6A00", "mark": "diamond"},
-    "agreement": {"color": "#56B4E9", "mark": "pentagon"},
-    "payment": {"color": "#E69F00", "mark": "star"},
-    "appointment": {"color": "#555555", "mark": "hexagon"},
-}
+#: The default kinds' colour and mark (datasets may declare their own in ``kinds.csv``).
+KIND_STYLES = {k.id: {"color": k.colour, "mark": k.mark} for k in DEFAULT_KINDS}
 KIND_COLORS = {kind: style["color"] for kind, style in KIND_STYLES.items()}
 
 #: How each confidence level is drawn: line dashes, point outline dashes, point fill opacity.
@@ -45,12 +36,13 @@ CONFIDENCE_STYLES = {
     "confirmed": {"dash": None, "point_dash": None, "fill": 0.9},
     "reported": {"dash": "8 6", "point_dash": "3 3", "fill": 0.55},
     "alleged": {"dash": "2 6", "point_dash": "3 3", "fill": 0.15},
+    UNASSESSED: {"dash": "1 5", "point_dash": "1 3", "fill": 0.0},
 }
 
 EVENT_COLUMNS = (
     "id", "kind", "title", "date", "end_date", "date_label", "start", "end", "summary",
     "carrier", "evidence", "confidence", "precision", "actors", "stops", "places", "sources",
-    "geom", "travel",
+    "geom", "travel", "attributes",
 )
 
 
@@ -107,20 +99,21 @@ def _span(events: list[Event]) -> str:
     return first.label() if first == last else f"{first.label()} – {last.label()}"
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 event``, ``2 events``, ``1,200 events``.
-
-    >>> plural(1, "event"), plural(2, "source")
-    ('1 event', '2 sources')
-    """
-    return f"{count:,} {noun}{'s' * (count != 1)}"
+def _kind(kind: Kind, count: int) -> dict:
+    return {"id": kind.id, "label": _text(kind.label), "color": kind.colour, "mark": kind.mark,
+            "count": count}
 
 
 def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
     """Everything the page's script needs, as JSON-ready values (all text cleaned)."""
     events = assembly.records
     present = {event.kind for event in events}
-    kinds = [k for k in EVENT_KINDS if k in present]
+    kinds = [k for k in assembly.vocabulary.ids if k in present]
+    levels = list(CONFIDENCE_LEVELS)
+    if any(not event.confidence for event in events):
+        levels.insert(0, UNASSESSED)
+    level_index = {level: n for n, level in enumerate(levels)}
+    level_index[""] = 0
     kind_index = {k: n for n, k in enumerate(kinds)}
     counts = dict.fromkeys(kinds, 0)
     cited = cited_sources(events)
@@ -165,7 +158,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
         cols["date_label"].append(event.date_label)
         cols["start"].append(event.start.isoformat())
         cols["end"].append(event.end.isoformat())
-        cols["confidence"].append(CONFIDENCE_LEVELS.index(event.confidence))
+        cols["confidence"].append(level_index[event.confidence])
         cols["precision"].append(PLACE_PRECISIONS.index(event.precision))
         cols["actors"].append(name_refs(event.actors))
         cols["stops"].append(name_refs(event.stop_names))
@@ -180,6 +173,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
             None if travel is None
             else geoms.add(assembly.travel_keys[n], lambda t=travel: _geom(t))
         )
+        cols["attributes"].append([_text(value) for _, value in event.attributes])
     n_sources = len(cited)
     return {
         "version": VERSION,
@@ -188,14 +182,16 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
         "subtitle": (
             f"{_span(events)} · {plural(len(events), 'event')} from {plural(n_sources, 'source')}"
         ),
-        "kinds": [
-            {"id": k, "label": k.capitalize(), **KIND_STYLES[k], "count": counts[k]}
-            for k in kinds
-        ],
-        "levels": list(CONFIDENCE_LEVELS),
+        "kinds": [_kind(assembly.vocabulary.kind(k), counts[k]) for k in kinds],
+        "levels": levels,
         "precisions": list(PLACE_PRECISIONS),
-        "confidence": dict(CONFIDENCE_MEANING),
-        "styles": {level: dict(CONFIDENCE_STYLES[level]) for level in CONFIDENCE_LEVELS},
+        "confidence": {
+            level: CONFIDENCE_MEANING.get(level, UNASSESSED_MEANING) for level in levels
+        },
+        "styles": {level: dict(CONFIDENCE_STYLES[level]) for level in levels},
+        "attribute_names": [
+            _text(name) for name, _ in (events[0].attributes if events else ())
+        ],
         "sources": _sources(assembly, cited),
         "names": names.values,
         "name_keys": [fold(name) for name in names.values],

@@ -14,7 +14,9 @@ from .errors import FilterError
 from .filters import Criteria, select
 from .load import Dataset, load_dataset
 from .records import Event, cited_sources, resolve
+from .schema import EVENT_COLUMNS
 from .validate import ensure_valid, validated
+from .vocabulary import Vocabulary, vocabulary_of
 
 
 def checked_dataset(data_dir: Path | str) -> Dataset:
@@ -31,6 +33,7 @@ class Selection:
     dataset: Dataset
     events: list[Event]
     criteria: Criteria
+    vocabulary: Vocabulary
 
 
 def selected_records(
@@ -42,10 +45,13 @@ def selected_records(
     """
     dataset = load_dataset(data_dir)
     _, gazetteer = validated(dataset)
-    events = select(resolve(dataset, gazetteer), criteria, gazetteer)
+    vocabulary = vocabulary_of(dataset)
+    events = resolve(dataset, gazetteer)
+    attributes = [name for name, _ in events[0].attributes] if events else []
+    events = select(events, criteria, gazetteer, vocabulary, attributes)
     if require_match and not events:
         raise FilterError(f"no event matches {criteria.describe()}; nothing written")
-    return Selection(dataset, events, criteria)
+    return Selection(dataset, events, criteria, vocabulary)
 
 
 def selected(
@@ -55,12 +61,17 @@ def selected(
 
     Routes come from the on-disk route cache; ``progress(done, total)`` follows their making.
     """
+
+    return _assembled(selected_records(data_dir, criteria, require_match=require_match), progress)
+
+
+def _assembled(selection: Selection, progress=None):
     from .assemble import assemble_records, source_rows
     from .routes import RouteCache
 
-    selection = selected_records(data_dir, criteria, require_match=require_match)
     return assemble_records(
-        selection.events, source_rows(selection.dataset), cache=RouteCache(), progress=progress
+        selection.events, source_rows(selection.dataset), vocabulary=selection.vocabulary,
+        cache=RouteCache(), progress=progress,
     )
 
 
@@ -84,19 +95,22 @@ def render_map(
 ) -> MapSummary:
     """Render the selected events to an HTML map written atomically at ``output``.
 
-    A self-contained map inlines its scripts and styles and, unless ``tiles`` names a tiled
-    basemap, draws only the offline country outlines: it opens with no network at all. Pinned
-    assets are resolved (and verified) before any event is assembled.
+    The title defaults to the dataset's own (``datapackage.json``). A self-contained map inlines
+    its scripts and styles and, unless ``tiles`` names a tiled basemap, draws only the offline
+    country outlines: it opens with no network at all. Pinned assets are resolved (and
+    verified) before any event is assembled.
     """
     from .assets import resolve_assets
     from .output import write_atomic
     from .render import DEFAULT_TILES, DEFAULT_TITLE, render_html
 
     assets = resolve_assets() if self_contained else None
-    assembly = selected(data_dir, criteria or Criteria(), progress=progress)
+    selection = selected_records(data_dir, criteria or Criteria())
+    assembly = _assembled(selection, progress)
     if tiles is None:
         tiles = "none" if self_contained else DEFAULT_TILES
-    page = render_html(assembly, title=title or DEFAULT_TITLE, tiles=tiles, assets=assets)
+    title = title or str(selection.dataset.package.get("title") or "") or DEFAULT_TITLE
+    page = render_html(assembly, title=title, tiles=tiles, assets=assets)
     data = page.encode("utf-8")
     path = write_atomic(output, data)
     return MapSummary(
@@ -122,9 +136,27 @@ def export_events(
     return export(assembly, fmt, output), len(assembly)
 
 
-def event_stats(data_dir: Path | str, fmt: str, *, criteria: Criteria | None = None) -> str:
-    """The counts of the selected events, formatted (an empty selection gives zero counts)."""
+def event_stats(
+    data_dir: Path | str, fmt: str, *, criteria: Criteria | None = None, by: str = "year",
+    top: int | None = 10, attribute: str | None = None,
+) -> str:
+    """The counts of the selected events, formatted (an empty selection gives zero counts).
+
+    ``by`` is ``year`` or ``month``; ``top`` actors are listed (``None``: all); ``attribute``
+    adds counts by one of the dataset's own columns.
+    """
     from .stats import format_summary, summarise
 
     selection = selected_records(data_dir, criteria or Criteria(), require_match=False)
-    return format_summary(summarise(selection.events), fmt)
+    if attribute is not None:
+        names = [c for c in selection.dataset.events.header if c not in EVENT_COLUMNS]
+        if attribute not in names:
+            raise FilterError(
+                f"no column {attribute!r} to count by (the dataset's own columns: "
+                f"{', '.join(names) or 'none'})",
+                column="--by",
+            )
+    summary = summarise(
+        selection.events, top, by=by, vocabulary=selection.vocabulary, attribute=attribute
+    )
+    return format_summary(summary, fmt)

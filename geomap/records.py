@@ -11,7 +11,7 @@ from datetime import date
 
 from .gazetteer import Gazetteer, Place
 from .load import Dataset
-from .schema import PartialDate, date_span_label, split_list, split_stops
+from .schema import EVENT_COLUMNS, PartialDate, date_span_label, split_list, split_stops
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,8 @@ class Event:
     sources: tuple[str, ...] = ()
     evidence: str = ""
     line: int = 0
+    #: The dataset's own columns beyond geomap's, as ``(column, value)`` pairs in file order.
+    attributes: tuple[tuple[str, str], ...] = ()
 
     @property
     def start(self) -> date:
@@ -83,6 +85,7 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
             lists[cell] = tuple(split_list(cell))
         return lists[cell]
 
+    extra = [c for c in dict.fromkeys(dataset.events.header) if c and c not in EVENT_COLUMNS]
     events = []
     for line, row in dataset.events.records():
         cell = row["places"]
@@ -101,10 +104,11 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
                 stops=stops_of[cell],
                 places_text=cell.strip(),
                 carrier=row.get("carrier", "").strip(),
-                confidence=row["confidence"].strip(),
+                confidence=row.get("confidence", "").strip(),
                 sources=as_list(row["sources"]),
                 evidence=row.get("evidence", "").strip(),
                 line=line,
+                attributes=tuple((c, row[c].strip()) for c in extra),
             )
         )
     return events

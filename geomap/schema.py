@@ -17,6 +17,7 @@ CRS = "EPSG:4326"
 PLACES_FILE = "places.csv"
 SOURCES_FILE = "sources.csv"
 EVENTS_FILE = "events.csv"
+PACKAGE_FILE = "datapackage.json"
 
 PLACE_COLUMNS = (
     "id", "name", "aliases", "kind", "admin1", "country", "lat", "lon", "precision", "note",
@@ -32,8 +33,8 @@ EVENT_COLUMNS = (
 #: Columns that must hold a value in every row.
 REQUIRED_VALUES = {
     PLACES_FILE: ("id", "name", "kind", "country", "lat", "lon", "precision"),
-    SOURCES_FILE: ("id", "title"),
-    EVENTS_FILE: ("id", "date", "kind", "title", "places", "confidence", "sources"),
+    SOURCES_FILE: ("id",),
+    EVENTS_FILE: ("id", "date", "kind", "title", "places", "sources"),
 }
 COLUMNS = {PLACES_FILE: PLACE_COLUMNS, SOURCES_FILE: SOURCE_COLUMNS, EVENTS_FILE: EVENT_COLUMNS}
 

@@ -8,19 +8,37 @@ import json
 from collections import Counter
 
 from .records import Event, cited_sources
-from .schema import CONFIDENCE_LEVELS, EVENT_KINDS
+from .schema import CONFIDENCE_LEVELS
+from .vocabulary import DEFAULT, UNASSESSED, Vocabulary
+from .words import plural
 
 
-def summarise(events: list[Event], top_actors: int = 10) -> dict:
-    """Counts as plain data. An event counts in the year it starts."""
+def period_of(event: Event, by: str) -> str:
+    """The year (``2020``) or month (``2020-05``) an event starts in; a year-precision event
+    has no month and counts under ``2020`` even by month."""
+    if by == "month" and event.date.month:
+        return f"{event.date.year:04d}-{event.date.month:02d}"
+    return f"{event.date.year:04d}"
+
+
+def summarise(
+    events: list[Event], top_actors: int | None = 10, *, by: str = "year",
+    vocabulary: Vocabulary = DEFAULT, attribute: str | None = None,
+) -> dict:
+    """Counts as plain data. An event counts in the period it starts (``by`` year or month);
+    ``top_actors=None`` lists every actor; ``attribute`` adds counts by a column of the
+    dataset's own."""
     present = {event.kind for event in events}
-    kinds = [k for k in EVENT_KINDS if k in present]
+    kinds = [k for k in vocabulary.ids if k in present]
     by_year: dict[str, Counter] = {}
     for event in events:
-        by_year.setdefault(f"{event.date.year:04d}", Counter())[event.kind] += 1
+        by_year.setdefault(period_of(event, by), Counter())[event.kind] += 1
     actors = Counter(a for event in events for a in event.actors)
-    confidence = Counter(event.confidence for event in events)
-    return {
+    confidence = Counter(event.confidence or UNASSESSED for event in events)
+    levels = list(reversed(CONFIDENCE_LEVELS))
+    if confidence[UNASSESSED]:
+        levels.append(UNASSESSED)
+    summary = {
         "events": len(events),
         "sources": len(cited_sources(events)),
         "kinds": kinds,
@@ -31,8 +49,20 @@ def summarise(events: list[Event], top_actors: int = 10) -> dict:
             {"actor": a, "events": n}
             for a, n in sorted(actors.items(), key=lambda item: (-item[1], item[0]))[:top_actors]
         ],
-        "confidence": {level: confidence[level] for level in reversed(CONFIDENCE_LEVELS)},
+        "confidence": {level: confidence[level] for level in levels},
     }
+    if by != "year":
+        summary["by"] = by
+    if attribute:
+        values = Counter(dict(event.attributes).get(attribute, "") for event in events)
+        summary["attribute"] = {
+            "name": attribute,
+            "counts": [
+                {"value": v, "events": n}
+                for v, n in sorted(values.items(), key=lambda item: (-item[1], item[0]))
+            ],
+        }
+    return summary
 
 
 def _table(rows: list[list], header: list[str]) -> str:
@@ -56,17 +86,21 @@ def format_summary(summary: dict, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(summary, ensure_ascii=False, indent=2)
     kinds = summary["kinds"]
+    period = summary.get("by", "year")
+    attribute = summary.get("attribute")
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["section", "key", "kind", "count"])
         for year, counts in summary["by_year"].items():
             for kind in kinds:
-                writer.writerow(["year", year, kind, counts[kind]])
+                writer.writerow([period, year, kind, counts[kind]])
         for row in summary["actors"]:
             writer.writerow(["actor", row["actor"], "", row["events"]])
         for level, count in summary["confidence"].items():
             writer.writerow(["confidence", level, "", count])
+        for row in attribute["counts"] if attribute else ():
+            writer.writerow([attribute["name"], row["value"], "", row["events"]])
         writer.writerow(["total", "events", "", summary["events"]])
         writer.writerow(["total", "sources", "", summary["sources"]])
         return buffer.getvalue().rstrip("\n")
@@ -77,12 +111,15 @@ def format_summary(summary: dict, fmt: str) -> str:
     year_rows.append(["all", *(sum(c[k] for c in summary["by_year"].values()) for k in kinds),
                       summary["events"]])
     parts = [
-        f"{summary['events']} events from {summary['sources']} sources",
+        f"{plural(summary['events'], 'event')} from {plural(summary['sources'], 'source')}",
         "",
-        _table(year_rows, ["year", *kinds, "total"]),
+        _table(year_rows, [period, *kinds, "total"]),
         "",
         _table([[r["actor"], r["events"]] for r in summary["actors"]], ["actor", "events"]),
         "",
         _table([[k, v] for k, v in summary["confidence"].items()], ["confidence", "events"]),
     ]
+    if attribute:
+        rows = [[r["value"] or "(empty)", r["events"]] for r in attribute["counts"]]
+        parts += ["", _table(rows, [attribute["name"], "events"])]
     return "\n".join(parts)

@@ -19,13 +19,11 @@ from .safety import safe_url
 from .schema import (
     COLUMNS,
     CONFIDENCE_LEVELS,
-    EVENT_KINDS,
     EVENTS_FILE,
     PLACE_KINDS,
     PLACE_PRECISIONS,
     PLACES_FILE,
     REQUIRED_VALUES,
-    ROUTE_KINDS,
     SLUG,
     SOURCES_FILE,
     STOP_SEPARATOR,
@@ -33,6 +31,15 @@ from .schema import (
     split_list,
     split_stops,
 )
+from .vocabulary import (
+    DEFAULT,
+    HEX_COLOUR,
+    KIND_COLUMNS,
+    MARKS,
+    ROUTES,
+    Vocabulary,
+)
+from .vocabulary import from_rows as vocabulary_from_rows
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 #: A decimal number as written in a CSV: ``-66.9036``, ``10``, ``+7.5`` (no exponent, nan or inf).
@@ -83,7 +90,11 @@ def _check_header(report: _Report, name: str, table: Table) -> bool:
         if not column:
             report.error(table, line, "-", "empty column name (a trailing comma in the header?)")
         elif column not in expected:
-            close = difflib.get_close_matches(column.lower(), expected, n=1)
+            strict = name != EVENTS_FILE  # events.csv keeps other columns as attributes
+            close = difflib.get_close_matches(column.lower(), expected, n=1,
+                                              cutoff=0.6 if strict else 0.8)
+            if not strict and not close:
+                continue
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             report.error(table, line, column, f"unknown column {column!r}{hint}")
     missing = [c for c in expected if c not in table.header]
@@ -100,6 +111,8 @@ def _check_ids_and_required(report: _Report, name: str, table: Table):
         for column in REQUIRED_VALUES[name]:
             if not row[column].strip():
                 report.error(table, line, column, "empty; a value is required")
+        if name == SOURCES_FILE and not row["title"].strip() and not row["url"].strip():
+            report.error(table, line, "title", "empty; a value is required")
         rid = row["id"].strip()
         if rid and not SLUG.match(rid):
             report.error(
@@ -217,7 +230,7 @@ def _check_dates(report: _Report, table: Table, line: int, row: dict) -> Partial
     return start
 
 
-def _check_stops(report, table, line, row, gazetteer) -> tuple[str, ...] | None:
+def _check_stops(report, table, line, row, gazetteer, vocabulary) -> tuple[str, ...] | None:
     """Stop rules; the resolved stops (place ids or ``lat,lon``), or ``None`` if any fails."""
     cell = row["places"].strip()
     stops = split_stops(cell)
@@ -239,7 +252,7 @@ def _check_stops(report, table, line, row, gazetteer) -> tuple[str, ...] | None:
             message = unknown_place_message(stop, gazetteer.suggest(stop))
             report.error(table, line, "places", message)
     kind = row["kind"].strip()
-    if kind in ROUTE_KINDS and len(stops) < 2:
+    if vocabulary.route(kind) and len(stops) < 2:
         report.error(
             table, line, "places",
             f"a {kind} needs at least two stops, as 'origin > destination'",
@@ -272,7 +285,7 @@ def _check_actor_spellings(report: _Report, table: Table):
                 )
 
 
-def _check_events(report, table, gazetteer, source_ids):
+def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
     """Event rules; ``gazetteer`` or ``source_ids`` is ``None`` when that file is unusable,
     and the rules that need it are skipped."""
     seen_events: dict[tuple, int] = {}
@@ -280,7 +293,7 @@ def _check_events(report, table, gazetteer, source_ids):
         start = _check_dates(report, table, line, row)
         kind = row["kind"].strip()
         if kind:
-            problem = _vocabulary(kind, EVENT_KINDS, "kind")
+            problem = _vocabulary(kind, vocabulary.ids, "kind")
             if problem:
                 report.error(table, line, "kind", problem)
         confidence = row["confidence"].strip()
@@ -290,7 +303,7 @@ def _check_events(report, table, gazetteer, source_ids):
                 report.error(table, line, "confidence", problem)
         stops = None
         if gazetteer is not None and row["places"].strip():
-            stops = _check_stops(report, table, line, row, gazetteer)
+            stops = _check_stops(report, table, line, row, gazetteer, vocabulary)
         for sid in split_list(row["sources"]) if source_ids is not None else ():
             if sid not in source_ids:
                 close = difflib.get_close_matches(sid, source_ids, n=1)
@@ -313,6 +326,44 @@ def _check_events(report, table, gazetteer, source_ids):
     _check_actor_spellings(report, table)
 
 
+def _check_kinds(report: _Report, table: Table | None) -> Vocabulary:
+    """Rules of ``kinds.csv``; the dataset's vocabulary (the defaults when it has none)."""
+    if table is None:
+        return DEFAULT
+    line = table.header_line
+    for column in table.header:
+        if column not in KIND_COLUMNS:
+            close = difflib.get_close_matches(column.lower(), KIND_COLUMNS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            report.error(table, line, column or "-", f"unknown column {column!r}{hint}")
+    if "id" not in table.header:
+        report.error(table, line, "id", "missing column 'id'")
+        return DEFAULT
+    if not table.rows:
+        report.error(table, line, "-", "no kinds below the header")
+        return DEFAULT
+    seen: dict[str, int] = {}
+    for row_line, row in table.records():
+        kid = row["id"].strip()
+        if not kid:
+            report.error(table, row_line, "id", "empty; a value is required")
+        elif not SLUG.match(kid):
+            report.error(table, row_line, "id", f"{kid!r} is not a slug: lowercase letters, "
+                         "digits and single hyphens")
+        elif kid in seen:
+            report.error(table, row_line, "id", f"duplicate id {kid!r} (first on line {seen[kid]})")
+        seen.setdefault(kid, row_line)
+        colour = (row.get("colour") or "").strip()
+        if colour and not HEX_COLOUR.match(colour):
+            report.error(table, row_line, "colour", f"{colour!r} is not a colour like #0072B2")
+        for column, allowed in (("mark", MARKS), ("route", ROUTES)):
+            value = (row.get(column) or "").strip()
+            if value and value not in allowed:
+                problem = _vocabulary(value, [a for a in allowed if a], column)
+                report.error(table, row_line, column, problem)
+    return vocabulary_from_rows([r for r in table.rows if r["id"].strip()])
+
+
 def _lookup_rows(rows: list[dict]) -> list[dict]:
     """Places rows for name lookup only: a place whose coordinates are wrong still has a name,
     so events naming it are not also reported as naming an unknown place."""
@@ -331,6 +382,7 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     """Every problem, and the place index built on the way (``None`` if places.csv is unusable),
     so that a valid dataset's places are indexed once per run."""
     report = _Report()
+    vocabulary = _check_kinds(report, dataset.kinds)
     usable = {
         name: _check_header(report, name, table) for name, table in dataset.tables().items()
     }
@@ -344,7 +396,7 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     if usable[SOURCES_FILE]:
         source_ids = [row["id"].strip() for row in dataset.sources.rows]
     if usable[EVENTS_FILE]:
-        _check_events(report, dataset.events, gazetteer, source_ids)
+        _check_events(report, dataset.events, gazetteer, source_ids, vocabulary)
         if dataset.events.rows:  # else "not cited" would only repeat "no records"
             cited = {sid for row in dataset.events.rows for sid in split_list(row["sources"])}
     if usable[SOURCES_FILE]:

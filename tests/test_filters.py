@@ -3,7 +3,7 @@ from click.testing import CliRunner
 
 from geomap.cli import cli
 from geomap.errors import FilterError
-from geomap.filters import Criteria, matches, parse_years, select
+from geomap.filters import Criteria, matches, parse_years, resolve_criteria, select
 from geomap.gazetteer import Gazetteer, Place
 from geomap.load import load_dataset
 from geomap.records import Event, resolve
@@ -107,8 +107,9 @@ def test_place_by_name_alias_or_id(events, dataset):
     ],
 )
 def test_bad_options_are_errors(options, message):
+    """Kinds are checked against the dataset's vocabulary (here the default one)."""
     with pytest.raises(FilterError, match=message):
-        Criteria.from_options(**options)
+        resolve_criteria(Criteria.from_options(**options), Gazetteer([]))
 
 
 def test_render_with_no_match_says_so_and_writes_nothing(tmp_path):

@@ -4,9 +4,10 @@ import pytest
 
 from geomap.assemble import assemble_records
 from geomap.gazetteer import Place, fold
-from geomap.payload import CONFIDENCE_STYLES, KIND_STYLES, map_payload, plural
+from geomap.payload import CONFIDENCE_STYLES, KIND_STYLES, map_payload
 from geomap.records import Event
 from geomap.schema import CONFIDENCE_LEVELS, EVENT_KINDS, PartialDate
+from geomap.words import plural
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def payload():
 
 def test_every_kind_and_level_has_a_style():
     assert set(KIND_STYLES) == set(EVENT_KINDS)
-    assert set(CONFIDENCE_STYLES) == set(CONFIDENCE_LEVELS)
+    assert set(CONFIDENCE_STYLES) == {*CONFIDENCE_LEVELS, "unassessed"}
     assert len({s["mark"] for s in KIND_STYLES.values()}) == len(KIND_STYLES)
 
 

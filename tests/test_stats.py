@@ -49,3 +49,33 @@ def test_csv():
 def test_empty_selection_gives_zero_counts():
     summary = json.loads(run("--format", "json", "--year", "2019"))
     assert summary["events"] == 0 and summary["by_year"] == {}
+
+
+def test_by_month_top_and_attribute():
+    from geomap.pipeline import event_stats
+
+    custom = FIXTURES / "custom"
+    summary = json.loads(event_stats(custom, "json", by="month", top=1, attribute="province"))
+    assert summary["by"] == "month"
+    assert summary["by_year"] == {
+        "2022-03": {"protest": 2, "airlift": 0},
+        "2022-04": {"protest": 0, "airlift": 1},
+        "2023": {"protest": 1, "airlift": 0},
+    }
+    assert summary["actors"] == [{"actor": "Students", "events": 2}]
+    assert summary["attribute"]["counts"][0] == {"value": "Kyiv City", "events": 2}
+    everyone = json.loads(event_stats(custom, "json", top=None))
+    assert len(everyone["actors"]) == 2
+    table = event_stats(custom, "table", by="month", attribute="town")
+    assert table.splitlines()[2].split() == ["month", "protest", "airlift", "total"]
+    assert "(empty)" in table
+
+
+def test_counting_by_an_unknown_column_is_an_error():
+    import pytest
+
+    from geomap.errors import FilterError
+    from geomap.pipeline import event_stats
+
+    with pytest.raises(FilterError, match="no column 'provnce' to count by"):
+        event_stats(FIXTURES / "custom", "json", attribute="provnce")
