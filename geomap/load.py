@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataFileError
-from .schema import EVENTS_FILE, PACKAGE_FILE, PLACES_FILE, SOURCES_FILE
+from .schema import (
+    CARRIERS_FILE,
+    CITATIONS_FILE,
+    EVENTS_FILE,
+    PACKAGE_FILE,
+    PLACES_FILE,
+    SOURCES_FILE,
+    STOPS_FILE,
+)
 from .vocabulary import KINDS_FILE
 
 
@@ -46,6 +54,9 @@ class Dataset:
     events: Table
     kinds: Table | None = None
     package: dict = field(default_factory=dict)
+    citations: Table | None = None
+    stops: Table | None = None
+    carriers: Table | None = None
 
     def tables(self):
         return {PLACES_FILE: self.places, SOURCES_FILE: self.sources, EVENTS_FILE: self.events}
@@ -162,13 +173,19 @@ def load_dataset(data_dir: Path | str) -> Dataset:
         raise DataFileError("data directory not found", path=data_dir)
     if not data_dir.is_dir():
         raise DataFileError("is a file, not a data directory", path=data_dir)
-    kinds = data_dir / KINDS_FILE
+    def optional(name: str) -> Table | None:
+        path = data_dir / name
+        return read_table(path) if path.exists() else None
+
     return Dataset(
         places=read_table(data_dir / PLACES_FILE),
         sources=read_table(data_dir / SOURCES_FILE),
         events=read_table(data_dir / EVENTS_FILE),
-        kinds=read_table(kinds) if kinds.exists() else None,
+        kinds=optional(KINDS_FILE),
         package=read_package(data_dir / PACKAGE_FILE),
+        citations=optional(CITATIONS_FILE),
+        stops=optional(STOPS_FILE),
+        carriers=optional(CARRIERS_FILE),
     )
 
 

@@ -24,6 +24,7 @@ PLACE_COLUMNS = (
 )
 SOURCE_COLUMNS = (
     "id", "title", "outlet", "author", "published", "url", "archive_url", "language", "note",
+    "verified", "rests_on",
 )
 EVENT_COLUMNS = (
     "id", "date", "end_date", "kind", "title", "summary", "actors", "places", "carrier",
@@ -37,6 +38,24 @@ REQUIRED_VALUES = {
     EVENTS_FILE: ("id", "date", "kind", "title", "places", "sources"),
 }
 COLUMNS = {PLACES_FILE: PLACE_COLUMNS, SOURCES_FILE: SOURCE_COLUMNS, EVENTS_FILE: EVENT_COLUMNS}
+#: Columns added later, which older data directories may lack (read as empty).
+OPTIONAL_COLUMNS = {SOURCES_FILE: ("verified", "rests_on")}
+
+#: Optional files: each source of an event with its own quote; journeys' stops; carriers.
+CITATIONS_FILE = "citations.csv"
+CITATION_COLUMNS = ("event", "source", "quote", "locator", "stance")
+STANCES = ("supports", "disputes", "reports-claim")
+STOPS_FILE = "stops.csv"
+STOP_COLUMNS = ("event", "sequence", "place", "arrived", "departed", "leg", "sources")
+#: How the leg that ends at a stop is known: drawn by a model, reported, or observed (tracking).
+LEG_KINDS = ("modelled", "reported", "observed")
+CARRIERS_FILE = "carriers.csv"
+CARRIER_COLUMNS = (
+    "id", "name", "type", "imo", "mmsi", "icao24", "registration", "flag", "operator",
+)
+EXTRA_FILES = {
+    CITATIONS_FILE: CITATION_COLUMNS, STOPS_FILE: STOP_COLUMNS, CARRIERS_FILE: CARRIER_COLUMNS,
+}
 
 EVENT_KINDS = (
     "shipment", "flight", "visit", "seizure", "statement", "agreement", "payment", "appointment",

@@ -20,6 +20,7 @@ from .schema import (
     COLUMNS,
     CONFIDENCE_LEVELS,
     EVENTS_FILE,
+    OPTIONAL_COLUMNS,
     PLACE_KINDS,
     PLACE_PRECISIONS,
     PLACES_FILE,
@@ -97,7 +98,8 @@ def _check_header(report: _Report, name: str, table: Table) -> bool:
                 continue
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             report.error(table, line, column, f"unknown column {column!r}{hint}")
-    missing = [c for c in expected if c not in table.header]
+    optional = OPTIONAL_COLUMNS.get(name, ())
+    missing = [c for c in expected if c not in table.header and c not in optional]
     for column in missing:
         report.error(table, line, column, f"missing column {column!r}")
     if not table.rows:
@@ -364,6 +366,47 @@ def _check_kinds(report: _Report, table: Table | None) -> Vocabulary:
     return vocabulary_from_rows([r for r in table.rows if r["id"].strip()])
 
 
+def _check_links(report: _Report, dataset: Dataset, usable: dict, gazetteer):
+    """Provenance and journeys: ``rests_on``, citations, stops and carriers."""
+    from . import journeys, provenance
+
+    source_ids = None
+    origins = None
+    if usable[SOURCES_FILE]:
+        source_ids = {}
+        for line, row in dataset.sources.records():
+            source_ids.setdefault(row["id"].strip(), line)
+        origins = provenance.check_sources(report, dataset.sources, source_ids)
+    if not usable[EVENTS_FILE]:
+        return
+    events = dataset.events
+    event_sources = {row["id"].strip(): tuple(split_list(row["sources"])) for row in events.rows}
+    if origins is not None:
+        for line, row in events.records():
+            cited = split_list(row["sources"])
+            if row["confidence"].strip() == "confirmed" and cited and all(
+                s in origins for s in cited
+            ) and provenance.independent_origins(cited, origins) == 1:
+                report.warn(
+                    events, line, "confidence",
+                    "confirmed, but its sources come down to one independent origin",
+                )
+    if dataset.citations is not None:
+        provenance.check_citations(report, dataset.citations, events, event_sources)
+    if dataset.stops is not None:
+        stops = {}
+        for line, row in events.records():
+            resolved = [gazetteer.lookup(s) if gazetteer else None
+                        for s in split_stops(row["places"])]
+            stops[row["id"].strip()] = (line, tuple(
+                p.id if p is not None and p.id else s.strip()
+                for p, s in zip(resolved, split_stops(row["places"]), strict=True)
+            ))
+        journeys.check_stops(report, dataset.stops, stops, gazetteer, source_ids)
+    if dataset.carriers is not None:
+        journeys.check_carriers(report, dataset.carriers)
+
+
 def _lookup_rows(rows: list[dict]) -> list[dict]:
     """Places rows for name lookup only: a place whose coordinates are wrong still has a name,
     so events naming it are not also reported as naming an unknown place."""
@@ -401,6 +444,7 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
             cited = {sid for row in dataset.events.rows for sid in split_list(row["sources"])}
     if usable[SOURCES_FILE]:
         _check_sources(report, dataset.sources, cited)
+    _check_links(report, dataset, usable, gazetteer)
     order = {str(t.path): _FILE_ORDER[n] for n, t in dataset.tables().items()}
     return sorted(report.problems, key=lambda p: (order.get(p.path, 9), p.line)), gazetteer
 

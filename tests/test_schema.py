@@ -67,7 +67,11 @@ def _package():
 def test_datapackage_agrees_with_the_code():
     """data/datapackage.json (Frictionless Table Schema) describes exactly the code's schema."""
     resources = {r["path"]: r for r in _package()["resources"]}
-    assert set(resources) == set(schema.COLUMNS)
+    assert set(schema.COLUMNS) <= set(resources) <= set(schema.COLUMNS) | set(schema.EXTRA_FILES)
+    for filename in set(resources) & set(schema.EXTRA_FILES):
+        fields = resources[filename]["schema"]["fields"]
+        assert [f["name"] for f in fields] == list(schema.EXTRA_FILES[filename]), filename
+        assert all(f.get("description") for f in fields), filename
     for filename, columns in schema.COLUMNS.items():
         fields = resources[filename]["schema"]["fields"]
         assert [f["name"] for f in fields] == list(columns)

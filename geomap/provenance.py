@@ -1,0 +1,164 @@
+"""Who rests on whom: the independent origins behind a claim.
+
+A source that repeats others (``rests_on`` in ``sources.csv``) adds no origin of its own; a
+source that rests on none is an origin. An event's independent origins are the origins reached
+from the sources it cites, so three articles repeating one wire report count as one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+Graph = Mapping[str, tuple[str, ...]]
+
+
+def find_cycle(graph: Graph) -> list[str] | None:
+    """A cycle of ``rests_on`` as ``[a, b, …, a]``, or ``None``.
+
+    >>> find_cycle({"a": ("b",), "b": ("a",), "c": ()})
+    ['a', 'b', 'a']
+    >>> find_cycle({"a": ("b",), "b": ()}) is None
+    True
+    """
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        path, stack = [start], [iter(graph.get(start, ()))]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            elif not state.get(nxt) and nxt in graph:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(graph.get(nxt, ())))
+    return None
+
+
+def origins(graph: Graph) -> dict[str, frozenset[str]]:
+    """Each source's origins (itself when it rests on none); the graph must have no cycle.
+
+    >>> o = origins({"blog": ("ap",), "dialogo": ("farda",), "farda": ("mehr",),
+    ...              "ap": (), "mehr": ()})
+    >>> sorted(o["blog"]), sorted(o["dialogo"]), sorted(o["ap"])
+    (['ap'], ['mehr'], ['ap'])
+    """
+    memo: dict[str, frozenset[str]] = {}
+
+    def visit(sid: str) -> frozenset[str]:
+        if sid not in memo:
+            parents = [p for p in graph.get(sid, ()) if p in graph]
+            memo[sid] = (
+                frozenset().union(*(visit(p) for p in parents)) if parents else frozenset({sid})
+            )
+        return memo[sid]
+
+    for sid in graph:
+        visit(sid)
+    return memo
+
+
+def independent_origins(cited: Iterable[str], source_origins: Mapping[str, frozenset[str]]) -> int:
+    """How many independent origins the cited sources come down to.
+
+    >>> independent_origins(["blog", "ap"], {"blog": frozenset({"ap"}), "ap": frozenset({"ap"})})
+    1
+    """
+    found: set[str] = set()
+    for sid in cited:
+        found |= source_origins.get(sid, frozenset({sid}))
+    return len(found)
+
+
+# ---- rules (called by ``validate.check`` with its report) ----
+
+
+def check_sources(report, table, sources_by_id: dict[str, int]):
+    """``rests_on`` names known sources, never the source itself, and forms no cycle."""
+    import difflib
+
+    from .schema import split_list
+
+    graph = {}
+    for line, row in table.records():
+        sid = row["id"].strip()
+        parents = tuple(split_list(row.get("rests_on", "")))
+        for parent in parents:
+            if parent == sid:
+                report.error(table, line, "rests_on", f"source {sid!r} rests on itself")
+            elif parent not in sources_by_id:
+                close = difflib.get_close_matches(parent, list(sources_by_id), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                report.error(table, line, "rests_on", f"unknown source {parent!r}{hint}")
+        if sid:
+            graph[sid] = tuple(p for p in parents if p != sid)
+    cycle = find_cycle(graph)
+    if cycle:
+        line = sources_by_id.get(cycle[0], table.header_line)
+        report.error(
+            table, line, "rests_on",
+            "sources rest on each other in a circle: " + " → ".join(cycle)
+            + "; an origin must rest on nothing",
+        )
+        return None
+    return origins(graph)
+
+
+def check_citations(report, table, events_table, event_sources: dict[str, tuple[str, ...]]):
+    """Every citation names an event and one of its sources, once, with a quote and a stance;
+    every source of an event that has citations has one."""
+    from .schema import CITATION_COLUMNS, STANCES
+
+    if not _header(report, table, CITATION_COLUMNS):
+        return
+    seen: dict[tuple[str, str], int] = {}
+    cited_events = set()
+    for line, row in table.records():
+        event, source = row["event"].strip(), row["source"].strip()
+        if event not in event_sources:
+            report.error(table, line, "event", f"unknown event {event!r}")
+            continue
+        cited_events.add(event)
+        if source not in event_sources[event]:
+            report.error(
+                table, line, "source",
+                f"{source!r} is not among the sources of event {event!r} in events.csv",
+            )
+        if (event, source) in seen:
+            report.error(
+                table, line, "source",
+                f"{event!r} cites {source!r} already on line {seen[event, source]}",
+            )
+        seen.setdefault((event, source), line)
+        if not row["quote"].strip():
+            report.error(table, line, "quote", "empty; quote the source briefly and verbatim")
+        stance = row["stance"].strip()
+        if stance not in STANCES:
+            report.error(
+                table, line, "stance", f"stance {stance!r} is not one of {', '.join(STANCES)}"
+            )
+    for line, row in events_table.records():
+        eid = row["id"].strip()
+        if eid not in cited_events:
+            continue
+        for source in event_sources.get(eid, ()):
+            if (eid, source) not in seen:
+                report.warn(
+                    events_table, line, "sources",
+                    f"source {source!r} of event {eid!r} has no quote in {table.path.name}",
+                )
+
+
+def _header(report, table, columns) -> bool:
+    missing = [c for c in columns if c not in table.header]
+    for column in missing:
+        report.error(table, table.header_line, column, f"missing column {column!r}")
+    for column in table.header:
+        if column not in columns:
+            report.error(table, table.header_line, column or "-", f"unknown column {column!r}")
+    return not missing
