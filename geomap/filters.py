@@ -71,6 +71,17 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
+def parse_origins(value) -> int:
+    """A minimum number of independent origins: a whole number from 1."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise FilterError(f"{value!r} is not a whole number of 1 or more", column="--origins")
+    return number
+
+
 def parse_where(text: str) -> tuple[str, str]:
     """``'province=Donetsk'`` -> ``('province', 'Donetsk')``."""
     column, sep, value = text.partition("=")
@@ -94,11 +105,12 @@ class Criteria:
     bbox: tuple[float, float, float, float] | None = None
     within: tuple[str, ...] = ()
     where: tuple[tuple[str, str], ...] = ()
+    min_origins: int | None = None
 
     @classmethod
     def from_options(
         cls, *, years=(), since=None, until=None, actors=(), kinds=(), confidence=None, places=(),
-        near=None, bbox=None, within=(), where=(),
+        near=None, bbox=None, within=(), where=(), origins=None,
     ) -> Criteria:
         """Build from command-line strings, raising ``FilterError`` for anything not understood.
 
@@ -125,6 +137,7 @@ class Criteria:
             bbox=parse_bbox(bbox) if bbox else None,
             within=tuple(within),
             where=tuple(parse_where(w) for w in where),
+            min_origins=parse_origins(origins) if origins is not None else None,
         )
 
     def is_empty(self) -> bool:
@@ -155,6 +168,9 @@ class Criteria:
         if self.within:
             words.append("within " + " or ".join(self.within))
         words.extend(f"{column}={value}" for column, value in self.where)
+        if self.min_origins:
+            words.append(f"at least {self.min_origins} independent origin"
+                         + "s" * (self.min_origins != 1))
         return ", ".join(words) or "no criteria"
 
 
@@ -236,6 +252,8 @@ def matches(event: Event, criteria: Criteria | Resolved, place_ids: set[str] | N
     if resolved.areas and not any(
         area.contains(p.lon, p.lat) for area in resolved.areas for p in event.stops
     ):
+        return False
+    if c.min_origins and event.origins < c.min_origins:
         return False
     if resolved.where:
         attributes = dict(event.attributes)

@@ -42,7 +42,7 @@ CONFIDENCE_STYLES = {
 EVENT_COLUMNS = (
     "id", "kind", "title", "date", "end_date", "date_label", "start", "end", "summary",
     "carrier", "evidence", "confidence", "precision", "actors", "stops", "places", "sources",
-    "geom", "travel", "attributes",
+    "geom", "travel", "attributes", "origins", "quotes", "carrier_info", "journey",
 )
 
 
@@ -89,8 +89,25 @@ def _sources(assembly: Assembly, cited: list[str]) -> list[dict]:
             "author": _text(row.get("author", "")),
             "published": _published(row.get("published", "")),
             "url": safe_url(row.get("url", "")),
+            "verified": _text(row.get("verified", "")),
         })
     return out
+
+
+def _carrier(carrier) -> dict:
+    return {"id": _text(carrier.id), "name": _text(carrier.name),
+            "description": _text(carrier.describe())}
+
+
+def _journey_stop(stop, source_index: dict[str, int]) -> list:
+    """``[place, arrived, departed, leg, [source positions]]`` with dates as labels."""
+    return [
+        _text(stop.place),
+        stop.arrived.label() if stop.arrived else "",
+        stop.departed.label() if stop.departed else "",
+        stop.leg,
+        [source_index[s] for s in stop.sources if s in source_index],
+    ]
 
 
 def _span(events: list[Event]) -> str:
@@ -116,9 +133,13 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
     level_index[""] = 0
     kind_index = {k: n for n, k in enumerate(kinds)}
     counts = dict.fromkeys(kinds, 0)
-    cited = cited_sources(events)
+    cited = sorted({
+        *cited_sources(events),
+        *(s for e in events for stop in e.journey for s in stop.sources
+          if s in assembly.source_rows),
+    })
     source_index = {sid: n for n, sid in enumerate(cited)}
-    names, places, geoms = _Table(), _Table(), _Table()
+    names, places, geoms, carriers = _Table(), _Table(), _Table(), _Table()
     place_rows: list[dict] = []
     columns: dict[str, list] = {name: [] for name in EVENT_COLUMNS}
     memo: dict = {}
@@ -174,6 +195,16 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
             else geoms.add(assembly.travel_keys[n], lambda t=travel: _geom(t))
         )
         cols["attributes"].append([_text(value) for _, value in event.attributes])
+        cols["origins"].append(event.origins)
+        quotes = {c.source: [_text(c.quote), _text(c.locator), c.stance] for c in event.citations}
+        cols["quotes"].append([quotes.get(sid) for sid in event.sources])
+        info = event.carrier_info
+        cols["carrier_info"].append(
+            None if info is None else carriers.add(info.id, lambda i=info: _carrier(i))
+        )
+        cols["journey"].append(
+            [_journey_stop(stop, source_index) for stop in event.journey] or None
+        )
     n_sources = len(cited)
     return {
         "version": VERSION,
@@ -197,5 +228,6 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
         "name_keys": [fold(name) for name in names.values],
         "places": place_rows,
         "geoms": geoms.values,
+        "carriers": carriers.values,
         "events": columns,
     }

@@ -142,10 +142,20 @@ def check_citations(report, table, events_table, event_sources: dict[str, tuple[
             report.error(
                 table, line, "stance", f"stance {stance!r} is not one of {', '.join(STANCES)}"
             )
+    quotes: dict[str, set[str]] = {}
+    for row in table.rows:
+        quotes.setdefault(row["event"].strip(), set()).add(" ".join(row["quote"].split()))
     for line, row in events_table.records():
         eid = row["id"].strip()
         if eid not in cited_events:
             continue
+        evidence = " ".join(row.get("evidence", "").split())
+        if evidence and evidence not in quotes.get(eid, ()):
+            report.warn(
+                events_table, line, "evidence",
+                f"differs from every quote of event {eid!r} in {table.path.name}; "
+                "make it one of them (it is their shorthand)",
+            )
         for source in event_sources.get(eid, ()):
             if (eid, source) not in seen:
                 report.warn(

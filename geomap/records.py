@@ -9,9 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .gazetteer import Gazetteer, Place
+from .gazetteer import Gazetteer, Place, fold
+from .journeys import Carrier, JourneyStop, carriers_of, journeys_of
 from .load import Dataset
+from .provenance import independent_origins, origins
 from .schema import EVENT_COLUMNS, PartialDate, date_span_label, split_list, split_stops
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One source of an event with its own quote (``citations.csv``)."""
+
+    source: str
+    quote: str
+    locator: str = ""
+    stance: str = "supports"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +53,11 @@ class Event:
     line: int = 0
     #: The dataset's own columns beyond geomap's, as ``(column, value)`` pairs in file order.
     attributes: tuple[tuple[str, str], ...] = ()
+    citations: tuple[Citation, ...] = ()
+    #: How many independent origins its sources come down to (``sources.csv``'s ``rests_on``).
+    origins: int = 0
+    journey: tuple[JourneyStop, ...] = ()
+    carrier_info: Carrier | None = None
 
     @property
     def start(self) -> date:
@@ -86,15 +103,22 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
         return lists[cell]
 
     extra = [c for c in dict.fromkeys(dataset.events.header) if c and c not in EVENT_COLUMNS]
+    origins = _origins(dataset)
+    citations = _citations(dataset)
+    journeys = _journeys(dataset, gazetteer)
+    carriers = carriers_of(dataset.carriers)
     events = []
     for line, row in dataset.events.records():
         cell = row["places"]
         if cell not in stops_of:
             stops_of[cell] = tuple(gazetteer.resolve(stop) for stop in split_stops(cell))
         end_text = row.get("end_date", "").strip()
+        eid = row["id"].strip()
+        sources = as_list(row["sources"])
+        carrier = row.get("carrier", "").strip()
         events.append(
             Event(
-                id=row["id"].strip(),
+                id=eid,
                 date=PartialDate.parse(row["date"].strip()),
                 end_date=PartialDate.parse(end_text) if end_text else None,
                 kind=row["kind"].strip(),
@@ -105,13 +129,58 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
                 places_text=cell.strip(),
                 carrier=row.get("carrier", "").strip(),
                 confidence=row.get("confidence", "").strip(),
-                sources=as_list(row["sources"]),
+                sources=sources,
                 evidence=row.get("evidence", "").strip(),
                 line=line,
                 attributes=tuple((c, row[c].strip()) for c in extra),
+                citations=citations.get(eid, ()),
+                origins=independent_origins(sources, origins),
+                journey=journeys.get(eid, ()),
+                carrier_info=carriers.get(fold(carrier)) if carrier else None,
             )
         )
     return events
+
+
+def _origins(dataset: Dataset) -> dict[str, frozenset[str]]:
+    graph = {
+        row["id"].strip(): tuple(split_list(row.get("rests_on", "")))
+        for row in dataset.sources.rows
+    }
+    return origins(graph)
+
+
+def _citations(dataset: Dataset) -> dict[str, tuple[Citation, ...]]:
+    found: dict[str, list[Citation]] = {}
+    for row in dataset.citations.rows if dataset.citations is not None else ():
+        found.setdefault(row["event"].strip(), []).append(
+            Citation(row["source"].strip(), row["quote"].strip(), row["locator"].strip(),
+                     row["stance"].strip())
+        )
+    return {event: tuple(items) for event, items in found.items()}
+
+
+def _journeys(dataset: Dataset, gazetteer: Gazetteer) -> dict[str, tuple[JourneyStop, ...]]:
+    if dataset.stops is None:
+        return {}
+    found = {}
+    for event, rows in journeys_of(dataset.stops).items():
+        stops = []
+        for _, _, row in rows:
+            place = gazetteer.lookup(row["place"])
+            stops.append(JourneyStop(
+                place=place.name if place is not None else row["place"].strip(),
+                arrived=_partial(row["arrived"]),
+                departed=_partial(row["departed"]),
+                leg=row["leg"].strip(),
+                sources=tuple(split_list(row["sources"])),
+            ))
+        found[event] = tuple(stops)
+    return found
+
+
+def _partial(text: str) -> PartialDate | None:
+    return PartialDate.parse(text.strip()) if text.strip() else None
 
 
 def cited_sources(events: list[Event]) -> list[str]:

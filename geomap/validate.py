@@ -442,6 +442,9 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
         _check_events(report, dataset.events, gazetteer, source_ids, vocabulary)
         if dataset.events.rows:  # else "not cited" would only repeat "no records"
             cited = {sid for row in dataset.events.rows for sid in split_list(row["sources"])}
+            for extra, column in ((dataset.sources, "rests_on"), (dataset.stops, "sources")):
+                if extra is not None and column in extra.header:
+                    cited |= {s for row in extra.rows for s in split_list(row[column])}
     if usable[SOURCES_FILE]:
         _check_sources(report, dataset.sources, cited)
     _check_links(report, dataset, usable, gazetteer)

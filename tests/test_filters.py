@@ -142,3 +142,14 @@ def test_render_unknown_place_filter(tmp_path):
     assert result.output == (
         "Error: --place: unknown place 'Tachira statee' (did you mean 'tachira'?)\n"
     )
+
+
+def test_minimum_independent_origins():
+    provenance = load_dataset(FIXTURES / "provenance")
+    gazetteer = Gazetteer.from_rows(provenance.places.rows)
+    events = resolve(provenance)
+    assert {e.id: e.origins for e in events}["visit-tachira"] == 1
+    assert select(events, Criteria.from_options(origins=2), gazetteer) == []
+    assert len(select(events, Criteria.from_options(origins="1"), gazetteer)) == 4
+    with pytest.raises(FilterError, match="is not a whole number of 1 or more"):
+        Criteria.from_options(origins="0")

@@ -116,7 +116,7 @@ def test_unsafe_source_links_are_dropped(basic_data):
     payload = map_payload(assemble(load_dataset(basic_data)), "t", "m")
     assert payload["sources"][0] == {
         "id": "blog-b", "title": "Air bridge", "outlet": "Example Blog", "author": "",
-        "published": "28 July 2020", "url": None,
+        "published": "28 July 2020", "url": None, "verified": "",
     }
     assert payload["sources"][1]["id"] == "news-a"
     assert payload["sources"][1]["url"] is None
