@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import fold
-from .schema import CARRIER_COLUMNS, LEG_KINDS, SLUG, STOP_COLUMNS, PartialDate, split_list
+from .schema import CARRIER_COLUMNS, LEG_KINDS, STOP_COLUMNS, PartialDate, split_list
 
 
 @dataclass(frozen=True)
@@ -145,15 +145,11 @@ def check_carriers(report, table):
 
     if not _header(report, table, CARRIER_COLUMNS):
         return
+    from .validate import check_slug_id
+
     seen: dict[str, int] = {}
     for line, row in table.records():
-        cid = row["id"].strip()
-        if not SLUG.match(cid):
-            report.error(table, line, "id", f"{cid!r} is not a slug: lowercase letters, digits "
-                         "and single hyphens")
-        elif cid in seen:
-            report.error(table, line, "id", f"duplicate id {cid!r} (first on line {seen[cid]})")
-        seen.setdefault(cid, line)
+        check_slug_id(report, table, line, row["id"].strip(), seen)
         if not row["name"].strip():
             report.error(table, line, "name", "empty; a value is required")
         for column, pattern in _IDS.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .gazetteer import Gazetteer, Place, fold
 from .journeys import Carrier, JourneyStop, carriers_of, journeys_of
@@ -80,12 +81,17 @@ class Event:
 
     @property
     def stop_names(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.stops)
+        return _names(self.stops)
 
     @property
     def precision(self) -> str:
         """How precisely the event's own place (its last stop) is known."""
         return self.stops[-1].precision
+
+
+@lru_cache(maxsize=65536)
+def _names(stops: tuple[Place, ...]) -> tuple[str, ...]:
+    return tuple(p.name for p in stops)
 
 
 def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]:

@@ -88,7 +88,12 @@ _MONTHS = (
 
 def split_list(cell: str) -> list[str]:
     """``'Iran; Venezuela;'`` -> ``['Iran', 'Venezuela']``."""
-    return [part for part in map(str.strip, cell.split(LIST_SEPARATOR)) if part]
+    return list(_split_list(cell))
+
+
+@lru_cache(maxsize=65536)
+def _split_list(cell: str) -> tuple[str, ...]:
+    return tuple(part for part in map(str.strip, cell.split(LIST_SEPARATOR)) if part)
 
 
 def split_stops(cell: str) -> list[str]:
@@ -143,12 +148,18 @@ class PartialDate:
         return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     def iso(self) -> str:
+        return _iso(self)
+
+    def _iso(self) -> str:
         return "-".join(
             [f"{self.year:04d}"] + [f"{v:02d}" for v in (self.month, self.day) if v]
         )
 
     def label(self) -> str:
         """The date as precisely as it is known: ``2020``, ``May 2020``, ``25 May 2020``."""
+        return _label(self)
+
+    def _label(self) -> str:
         if self.day:
             return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
         if self.month:
@@ -156,7 +167,17 @@ class PartialDate:
         return str(self.year)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
+def _iso(value: PartialDate) -> str:
+    return value._iso()
+
+
+@lru_cache(maxsize=65536)
+def _label(value: PartialDate) -> str:
+    return value._label()
+
+
+@lru_cache(maxsize=65536)
 def _parse_date(text: str) -> PartialDate:
     return PartialDate._parse(text)
 

@@ -328,6 +328,18 @@ def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
     _check_actor_spellings(report, table)
 
 
+def check_slug_id(report, table: Table, line: int, value: str, seen: dict[str, int]):
+    """An id in an optional table: present, a slug, and unique (``seen`` maps id → line)."""
+    if not value:
+        report.error(table, line, "id", "empty; a value is required")
+    elif not SLUG.match(value):
+        report.error(table, line, "id",
+                     f"{value!r} is not a slug: lowercase letters, digits and single hyphens")
+    elif value in seen:
+        report.error(table, line, "id", f"duplicate id {value!r} (first on line {seen[value]})")
+    seen.setdefault(value, line)
+
+
 def _check_kinds(report: _Report, table: Table | None) -> Vocabulary:
     """Rules of ``kinds.csv``; the dataset's vocabulary (the defaults when it has none)."""
     if table is None:
@@ -346,15 +358,7 @@ def _check_kinds(report: _Report, table: Table | None) -> Vocabulary:
         return DEFAULT
     seen: dict[str, int] = {}
     for row_line, row in table.records():
-        kid = row["id"].strip()
-        if not kid:
-            report.error(table, row_line, "id", "empty; a value is required")
-        elif not SLUG.match(kid):
-            report.error(table, row_line, "id", f"{kid!r} is not a slug: lowercase letters, "
-                         "digits and single hyphens")
-        elif kid in seen:
-            report.error(table, row_line, "id", f"duplicate id {kid!r} (first on line {seen[kid]})")
-        seen.setdefault(kid, row_line)
+        check_slug_id(report, table, row_line, row["id"].strip(), seen)
         colour = (row.get("colour") or "").strip()
         if colour and not HEX_COLOUR.match(colour):
             report.error(table, row_line, "colour", f"{colour!r} is not a colour like #0072B2")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .schema import CONFIDENCE_LEVELS, EVENT_KINDS, ROUTE_KINDS
 
@@ -59,7 +60,7 @@ class Vocabulary:
 
     kinds: tuple[Kind, ...] = DEFAULT_KINDS
 
-    @property
+    @cached_property
     def ids(self) -> tuple[str, ...]:
         return tuple(kind.id for kind in self.kinds)
 

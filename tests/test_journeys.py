@@ -9,9 +9,9 @@ from geomap.journeys import Carrier
 from geomap.load import load_dataset
 from geomap.payload import map_payload
 from geomap.records import resolve
-from geomap.validate import check
 
 from .conftest import FIXTURES
+from .helpers import edit, problems
 
 PROVENANCE = FIXTURES / "provenance"
 
@@ -20,9 +20,6 @@ PROVENANCE = FIXTURES / "provenance"
 def data(tmp_path):
     return shutil.copytree(PROVENANCE, tmp_path / "data")
 
-
-def errors(folder) -> list[str]:
-    return [str(p) for p in check(load_dataset(folder)) if p.severity == "error"]
 
 
 def test_a_journey_keeps_its_stops_dates_and_carrier():
@@ -40,11 +37,6 @@ def test_a_journey_keeps_its_stops_dates_and_carrier():
     carrier = payload["carriers"][payload["events"]["carrier_info"][n]]
     assert carrier["description"] == "Fortune (tanker, flag IR)"
 
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -70,5 +62,5 @@ def edit(path, old, new):
 )
 def test_journey_rules(data, file, old, new, message):
     edit(data / file, old, new)
-    found = errors(data)
+    found = problems(data)
     assert any(message in p for p in found), found

@@ -12,9 +12,9 @@ from geomap.load import load_dataset
 from geomap.payload import map_payload
 from geomap.provenance import find_cycle, independent_origins, origins
 from geomap.records import resolve
-from geomap.validate import check
 
 from .conftest import FIXTURES
+from .helpers import edit, problems
 
 PROVENANCE = FIXTURES / "provenance"
 
@@ -23,9 +23,6 @@ PROVENANCE = FIXTURES / "provenance"
 def data(tmp_path):
     return shutil.copytree(PROVENANCE, tmp_path / "data")
 
-
-def problems(folder, severity="error") -> list[str]:
-    return [str(p) for p in check(load_dataset(folder)) if p.severity == severity]
 
 
 def test_chains_collapse_to_their_origin():
@@ -82,11 +79,6 @@ def test_confirmed_on_a_single_origin_is_warned():
                for w in problems(PROVENANCE, "warning"))
     assert problems(PROVENANCE) == []
 
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize(

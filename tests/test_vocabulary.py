@@ -10,10 +10,10 @@ from geomap.load import load_dataset
 from geomap.payload import map_payload
 from geomap.pipeline import event_stats
 from geomap.records import resolve
-from geomap.validate import check
 from geomap.vocabulary import DEFAULT, from_rows, vocabulary_of
 
 from .conftest import FIXTURES
+from .helpers import problems
 
 CUSTOM = FIXTURES / "custom"
 
@@ -23,16 +23,13 @@ def custom(tmp_path):
     return shutil.copytree(CUSTOM, tmp_path / "data")
 
 
-def errors(folder) -> list[str]:
-    return [str(p) for p in check(load_dataset(folder)) if p.severity == "error"]
-
 
 def test_a_declared_vocabulary_replaces_the_defaults():
     vocabulary = vocabulary_of(load_dataset(CUSTOM))
     assert vocabulary.ids == ("protest", "airlift")
     assert vocabulary.route("airlift") == "air" and vocabulary.route("protest") == ""
     assert vocabulary_of(load_dataset(FIXTURES / "basic")) == DEFAULT
-    assert errors(CUSTOM) == []
+    assert problems(CUSTOM) == []
 
 
 def test_custom_kinds_reach_the_map_with_their_style():
@@ -48,7 +45,7 @@ def test_custom_kinds_reach_the_map_with_their_style():
 def test_an_event_kind_outside_the_vocabulary_is_an_error(custom):
     text = (custom / "events.csv").read_text().replace(",airlift,", ",shipment,")
     (custom / "events.csv").write_text(text)
-    assert any("kind 'shipment' is not one of protest, airlift" in e for e in errors(custom))
+    assert any("kind 'shipment' is not one of protest, airlift" in e for e in problems(custom))
 
 
 @pytest.mark.parametrize(
@@ -64,7 +61,7 @@ def test_an_event_kind_outside_the_vocabulary_is_an_error(custom):
 def test_kinds_file_rules(custom, row, message):
     with (custom / "kinds.csv").open("a") as handle:
         handle.write(row + "\n")
-    found = errors(custom)
+    found = problems(custom)
     assert any(message in e and "kinds.csv:4:" in e for e in found), found
 
 
@@ -105,7 +102,7 @@ def test_extra_columns_are_kept_as_attributes():
 def test_a_misspelt_known_column_is_still_an_error(custom):
     text = (custom / "events.csv").read_text().replace(",summary,", ",sumary,", 1)
     (custom / "events.csv").write_text(text)
-    assert any("unknown column 'sumary' (did you mean 'summary'?)" in e for e in errors(custom))
+    assert any("unknown column 'sumary' (did you mean 'summary'?)" in e for e in problems(custom))
 
 
 def test_the_dataset_titles_its_map(tmp_path):
