@@ -28,21 +28,17 @@ def test_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o640
 
 
-class FullDisk:
-    """A file object whose writes fail as on a full disk, after writing some bytes."""
+def full_disk(real_write):
+    """An ``os.write`` that writes half the bytes, then fails as on a full disk."""
+    calls = []
 
-    def __init__(self, real):
-        self.real = real
+    def write(fd, data):
+        if calls:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        calls.append(fd)
+        return real_write(fd, bytes(data[: len(data) // 2]))
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.real.close()
-
-    def write(self, data):
-        self.real.write(data[: len(data) // 2])
-        raise OSError(errno.ENOSPC, "No space left on device")
+    return write
 
 
 @pytest.mark.parametrize("step", ["write", "replace"])
@@ -50,8 +46,7 @@ def test_failure_keeps_the_previous_file_and_leaves_no_temporary(tmp_path, monke
     target = tmp_path / "map.html"
     target.write_bytes(b"previous")
     if step == "write":
-        real_fdopen = os.fdopen
-        monkeypatch.setattr(output.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+        monkeypatch.setattr(output.os, "write", full_disk(os.write))
     else:
         def fail(*args):
             raise OSError(errno.EIO, "Input/output error")
@@ -97,16 +92,16 @@ def test_cli_render_to_an_unwritable_place(basic_data, tmp_path):
 
 def test_permission_denied_on_a_data_file(basic_data, monkeypatch):
     # Simulated: the tests may run as root, who can read a file whatever its mode.
-    from pathlib import Path
+    from geomap import load
 
-    real = Path.read_bytes
+    real = os.open
 
-    def denied(self):
-        if self.name == "events.csv":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    def denied(path, *args, **kwargs):
+        if str(path).endswith("events.csv"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(load.os, "open", denied)
     result = CliRunner().invoke(cli, ["validate", "--data", str(basic_data)])
     assert result.exit_code == 1
     assert result.output == f"Error: {basic_data / 'events.csv'}: permission denied\n"
