@@ -67,9 +67,10 @@ def render_map(
     A self-contained map inlines its scripts and styles and, unless ``tiles`` names a tiled
     basemap, draws only the offline country outlines: it opens with no network at all.
     """
-    from .output import write_atomic
+    from .output import check_output, write_atomic
     from .render import DEFAULT_TILES, DEFAULT_TITLE, render_html
 
+    check_output(output, data_dir=data_dir)  # refuse before the work, not after
     assembly = selected(data_dir, criteria or Criteria(), progress=progress)
     if tiles is None:
         tiles = "none" if self_contained else DEFAULT_TILES
@@ -77,7 +78,7 @@ def render_map(
         assembly, title=title or DEFAULT_TITLE, tiles=tiles, self_contained=self_contained
     )
     data = page.encode("utf-8")
-    path = write_atomic(output, data)
+    path = write_atomic(output, data, data_dir=data_dir)
     cited = {s for value in assembly.events["sources"].tolist() for s in value.split("; ") if s}
     return MapSummary(path=path, events=len(assembly.events), sources=len(cited), size=len(data))
 
@@ -89,17 +90,27 @@ def export_events(
     *,
     criteria: Criteria | None = None,
     progress=None,
+    raw: bool = False,
 ):
-    """Export the selected events; returns the path written (``None`` for stdout) and the count."""
+    """Export the selected events; returns the path written (``None`` for stdout) and the count.
+
+    ``raw`` keeps formula-like CSV cells as they are; nothing is written into ``data_dir``.
+    """
     from .export import export
 
+    if str(output) != "-":
+        from .output import check_output
+
+        check_output(output, data_dir=data_dir)  # refuse before the work, not after
     assembly = selected(data_dir, criteria or Criteria(), progress=progress)
-    return export(assembly, fmt, output), len(assembly.events)
+    return export(assembly, fmt, output, raw=raw, data_dir=data_dir), len(assembly.events)
 
 
-def event_stats(data_dir: Path | str, fmt: str, *, criteria: Criteria | None = None) -> str:
+def event_stats(
+    data_dir: Path | str, fmt: str, *, criteria: Criteria | None = None, raw: bool = False
+) -> str:
     """The counts of the selected events, formatted (an empty selection gives zero counts)."""
     from .stats import format_summary, summarise
 
     assembly = selected(data_dir, criteria or Criteria(), require_match=False)
-    return format_summary(summarise(assembly.events), fmt)
+    return format_summary(summarise(assembly.events), fmt, raw=raw)

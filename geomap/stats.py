@@ -7,6 +7,7 @@ import io
 import json
 from collections import Counter
 
+from .safety import clean_text, csv_cell
 from .schema import CONFIDENCE_LEVELS, EVENT_KINDS
 
 
@@ -51,8 +52,10 @@ def _table(rows: list[list], header: list[str]) -> str:
     return "\n".join(lines)
 
 
-def format_summary(summary: dict, fmt: str) -> str:
-    """``table`` for people, ``csv`` (one long table: section,key,kind,count) or ``json``."""
+def format_summary(summary: dict, fmt: str, *, raw: bool = False) -> str:
+    """``table`` for people, ``csv`` (one long table: section,key,kind,count) or ``json``.
+
+    CSV cells a spreadsheet would run as formulas get a leading ``'`` unless ``raw``."""
     if fmt == "json":
         return json.dumps(summary, ensure_ascii=False, indent=2)
     kinds = summary["kinds"]
@@ -64,7 +67,7 @@ def format_summary(summary: dict, fmt: str) -> str:
             for kind in kinds:
                 writer.writerow(["year", year, kind, counts[kind]])
         for row in summary["actors"]:
-            writer.writerow(["actor", row["actor"], "", row["events"]])
+            writer.writerow(["actor", csv_cell(clean_text(row["actor"]), raw), "", row["events"]])
         for level, count in summary["confidence"].items():
             writer.writerow(["confidence", level, "", count])
         writer.writerow(["total", "events", "", summary["events"]])
