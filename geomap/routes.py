@@ -203,20 +203,13 @@ MAX_ENTRY_BYTES = 20_000_000
 
 
 def _read_small_regular(path) -> bytes | None:
-    """The bytes of a regular file no larger than ``MAX_ENTRY_BYTES``; ``None`` for anything
-    else (a FIFO, a device, a directory, a huge file), without ever blocking on it."""
-    import os
-    import stat
+    """The entry's bytes; ``None`` for a FIFO, a device, a directory or a huge file."""
+    from .safety import NotRegularFile, read_regular
 
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
-            return None
-        data = os.read(fd, MAX_ENTRY_BYTES + 1)
-        return data if len(data) <= MAX_ENTRY_BYTES else None
-    finally:
-        os.close(fd)
+        return read_regular(path, MAX_ENTRY_BYTES, follow_links=False)
+    except NotRegularFile:
+        return None
 
 
 def valid_parts(value, stops: Sequence[LonLat]) -> Parts | None:

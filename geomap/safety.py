@@ -155,3 +155,33 @@ def file_kind(mode: int) -> str:
         if test(mode):
             return name
     return "special file"
+
+
+class NotRegularFile(ValueError):
+    """A path that is a FIFO, a device, a directory or too large to read."""
+
+
+def read_regular(path, limit: int, *, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or ``NotRegularFile``.
+
+    Opened without blocking and checked through the descriptor, so a FIFO cannot hang the
+    reader and ``/dev/zero`` cannot fill memory. ``OSError`` (a missing file) passes through.
+    """
+    import os
+    import stat
+
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow_links else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"is a {file_kind(info.st_mode)}, not a regular file")
+        chunks, total = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            total += len(chunk)
+            if total > limit:
+                raise NotRegularFile(f"is larger than {limit:,} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
