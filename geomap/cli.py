@@ -205,10 +205,10 @@ def validate(data_dir, strict):
 def places(data_dir, query, limit):
     """Search the gazetteer by id, name or alias (fuzzy; accents and case ignored)."""
     from .gazetteer import Gazetteer
-    from .load import read_table
-    from .schema import PLACES_FILE
+    from .load import read_table, require_columns
+    from .schema import PLACE_COLUMNS, PLACES_FILE
 
-    table = read_table(Path(data_dir) / PLACES_FILE)
+    table = require_columns(read_table(Path(data_dir) / PLACES_FILE), PLACE_COLUMNS)
     found = Gazetteer.from_rows(table.rows).search(query, limit=limit if query else 10_000)
     if not found:
         _fail(f"no place matches {query!r}")

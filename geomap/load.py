@@ -294,3 +294,15 @@ def load_dataset(data_dir: Path | str) -> Dataset:
         sources=read_table(data_dir / SOURCES_FILE, data_dir),
         events=read_table(data_dir / EVENTS_FILE, data_dir),
     )
+
+
+def require_columns(table: Table, columns) -> Table:
+    """The table, or a ``DataFileError`` at its header naming the first missing column."""
+    missing = [c for c in columns if c not in table.header]
+    if missing:
+        raise DataFileError(
+            f"missing column {missing[0]!r}" + (f" (and {len(missing) - 1} more)"
+                                                if len(missing) > 1 else ""),
+            path=table.path, line=table.header_line, column=missing[0],
+        )
+    return table
