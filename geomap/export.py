@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .assemble import Assembly
 from .errors import OutputError
-from .output import replace_verified, write_atomic
+from .output import replace_verified, short_reason, write_atomic
 from .safety import clean_text, csv_cell, safe_url
 
 FORMATS = ("geojson", "gpkg", "kml", "csv")
@@ -131,8 +131,9 @@ def _verifier(expected: dict[str, int]):
             found = {name: pyogrio.read_info(tmp, layer=name, force_feature_count=True)["features"]
                      for name, _ in pyogrio.list_layers(tmp)}
         except Exception as exc:  # a truncated file does not even open
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise OutputError(f"the written file does not read back ({first})") from None
+            raise OutputError(
+                f"the written file does not read back ({short_reason(exc)})"
+            ) from None
         if found != expected:
             raise OutputError(
                 f"the written file reads back as {found or 'nothing'}, not {expected} features "

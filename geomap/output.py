@@ -216,16 +216,21 @@ def replace_verified(path: Path | str, write, verify, *, suffix: str = ".tmp",
         raise OutputError(f"{exc.message}; the previous file, if any, is unchanged",
                           path=path) from None
     except Exception as exc:
-        reason = getattr(exc, "strerror", None) or str(exc).strip().splitlines()[0:1] or [
-            type(exc).__name__
-        ]
-        if isinstance(reason, list):
-            reason = reason[0]
+        reason = getattr(exc, "strerror", None) or short_reason(exc)
         raise OutputError(
             f"cannot write: {reason}; the previous file, if any, is unchanged", path=path
         ) from None
     _sync_directory(target.parent)
     return path
+
+
+def short_reason(exc: BaseException, limit: int = 160) -> str:
+    """A library's error as one short line: GDAL quotes whole SQL scripts before "failed:"."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    if "failed: " in text:
+        text = text.rsplit("failed: ", 1)[1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _sync_directory(directory: Path) -> None:
