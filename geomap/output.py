@@ -208,6 +208,10 @@ def replace_verified(path: Path | str, write, verify, *, suffix: str = ".tmp",
     target = _prepare(path, data_dir)
     try:
         with temporary_path(target, suffix) as tmp:
+            # Create the name ourselves first: the OS's reason (read-only, permission denied,
+            # name too long) is clearer than what a driver reports for the same failure.
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+            os.unlink(tmp)
             write(tmp)
             verify(tmp)
             _keep_metadata(tmp, target)
