@@ -96,11 +96,15 @@ _HOW = (
 def read_verified(asset: Asset) -> bytes:
     """The cached bytes of an asset, refused unless they match the pinned checksum."""
     from .errors import AssetError
+    from .safety import NotRegularFile, read_regular
 
     path = cache_path(asset)
     how = _HOW.format(package=asset.npm_package, path=asset.npm_path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, 50_000_000)  # a FIFO or device here must not hang or fill
+    except NotRegularFile as exc:
+        raise AssetError(f"pinned asset {asset.filename} {exc}; delete it, then {how}",
+                         path=path) from None
     except OSError:
         raise AssetError(f"pinned asset {asset.filename} is missing; {how}", path=path) from None
     if sri_of(data) != asset.sri:

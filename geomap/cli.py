@@ -7,6 +7,8 @@ the commands that need them, so ``geomap --help`` and ``geomap validate`` start 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import sys
 from pathlib import Path
@@ -19,9 +21,25 @@ from .errors import GeomapError, ValidationError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def _echo(text: str = "", *, err: bool = False, nl: bool = True, block: bool = False):
+    """Print text that may hold data, with control characters shown escaped (``\x1b``)."""
+    from .safety import terminal_text
+
+    click.echo(terminal_text(text, keep_newlines=block), err=err, nl=nl)
+
+
 def _fail(message: str, code: int = 1):
-    click.echo(f"Error: {message}", err=True)
+    _echo(f"Error: {message}", err=True)
     sys.exit(code)
+
+
+def _stdout_failed(exc: OSError):
+    """Standard output is full or closed: say so once, and stop Python repeating it at exit."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    _fail(f"standard output: cannot write: {exc.strerror or exc}")
 
 
 def reports_errors(command):
@@ -30,14 +48,20 @@ def reports_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()
+            return result
         except ValidationError as exc:
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                _echo(str(problem), err=True)
             errors = sum(p.severity == "error" for p in exc.problems)
             _fail(f"{errors} error{'s' * (errors != 1)} in the data; nothing written")
         except GeomapError as exc:
             _fail(str(exc))
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF):
+                raise
+            _stdout_failed(exc)
 
     return wrapper
 
@@ -49,6 +73,13 @@ data_option = click.option(
     show_default=True,
     type=click.Path(file_okay=False),
     help="Directory holding places.csv, sources.csv and events.csv.",
+)
+
+
+raw_option = click.option(
+    "--raw", is_flag=True,
+    help="Write CSV cells as they are; by default a cell starting with = + - @ gets a "
+         "leading ' so spreadsheets show it as text.",
 )
 
 
@@ -135,7 +166,7 @@ def render(data_dir, output, title, tiles, self_contained, **filters):
         data_dir, output, title=title, tiles=tiles, criteria=_criteria(**filters),
         self_contained=self_contained, progress=_Progress("Routing"),
     )
-    click.echo(
+    _echo(
         f"wrote {summary.path}: {summary.events} events from {summary.sources} sources "
         f"({summary.size / 1024:,.0f} KiB)"
     )
@@ -153,12 +184,12 @@ def validate(data_dir, strict):
     dataset = load_dataset(data_dir)
     problems = check(dataset)
     for problem in problems:
-        click.echo(str(problem))
+        _echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     counts = ", ".join(f"{len(t.rows)} {name.removesuffix('.csv')}"
                        for name, t in dataset.tables().items())
-    click.echo(
+    _echo(
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
         f"in {data_dir} ({counts})"
     )
@@ -174,16 +205,16 @@ def validate(data_dir, strict):
 def places(data_dir, query, limit):
     """Search the gazetteer by id, name or alias (fuzzy; accents and case ignored)."""
     from .gazetteer import Gazetteer
-    from .load import read_table
-    from .schema import PLACES_FILE
+    from .load import read_table, require_columns
+    from .schema import PLACE_COLUMNS, PLACES_FILE
 
-    table = read_table(Path(data_dir) / PLACES_FILE)
+    table = require_columns(read_table(Path(data_dir) / PLACES_FILE), PLACE_COLUMNS)
     found = Gazetteer.from_rows(table.rows).search(query, limit=limit if query else 10_000)
     if not found:
         _fail(f"no place matches {query!r}")
     width = max(len(p.id) for p in found)
     for place in found:
-        click.echo(
+        _echo(
             f"{place.id:<{width}}  {place.name} ({place.kind}, {place.country})  "
             f"{place.lat:.4f},{place.lon:.4f}"
         )
@@ -193,13 +224,18 @@ def places(data_dir, query, limit):
 @data_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
+@raw_option
 @filter_options
 @reports_errors
-def stats(data_dir, fmt, **filters):
+def stats(data_dir, fmt, raw, **filters):
     """Count events by year and kind, actor and confidence, and the sources they cite."""
     from .pipeline import event_stats
 
-    click.echo(event_stats(data_dir, fmt, criteria=_criteria(**filters)))
+    text = event_stats(data_dir, fmt, criteria=_criteria(**filters), raw=raw)
+    if fmt == "table":
+        _echo(text, block=True)
+    else:
+        click.echo(text)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -208,17 +244,19 @@ def stats(data_dir, fmt, **filters):
               required=True, help="GeoJSON (RFC 7946), GeoPackage, KML, or CSV with WKT.")
 @click.option("--output", "-o", required=True, metavar="FILE",
               help="File to write, or - for standard output (geojson and csv).")
+@raw_option
 @filter_options
 @reports_errors
-def export(data_dir, fmt, output, **filters):
+def export(data_dir, fmt, output, raw, **filters):
     """Export the events for GIS tools (QGIS, GDAL, Google Earth)."""
     from .pipeline import export_events
 
     path, count = export_events(
-        data_dir, fmt, output, criteria=_criteria(**filters), progress=_Progress("Routing")
+        data_dir, fmt, output, criteria=_criteria(**filters), progress=_Progress("Routing"),
+        raw=raw,
     )
     if path is not None:
-        click.echo(f"wrote {path}: {count} events", err=False)
+        _echo(f"wrote {path}: {count} events", err=False)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -246,13 +284,13 @@ def add(data_dir, dry_run, event_id, **values):
 
     row, line, warnings = add_event(data_dir, {"id": event_id, **values}, dry_run=dry_run)
     for problem in warnings:
-        click.echo(str(problem), err=True)
+        _echo(str(problem), err=True)
     target = Path(data_dir) / "events.csv"
     if dry_run:
-        click.echo(row, nl=False)
-        click.echo(f"(dry run: would be {target}:{line}; nothing written)", err=True)
+        _echo(row, nl=False, block=True)
+        _echo(f"(dry run: would be {target}:{line}; nothing written)", err=True)
     else:
-        click.echo(f"added {target}:{line}: {row.split(',', 1)[0]}")
+        _echo(f"added {target}:{line}: {row.split(',', 1)[0]}")
 
 
 @cli.command("fetch-assets", context_settings=CONTEXT)

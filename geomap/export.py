@@ -2,20 +2,27 @@
 
 GeoJSON is written directly (RFC 7946: WGS84, lon/lat, one feature per event, sources inlined as
 objects) so a round trip loses nothing; the other formats go through pyogrio/GDAL with flat
-attributes. Every file is written atomically.
+attributes. Every file is verified before it replaces the previous one: bytes written and
+length for GeoJSON and CSV; for GeoPackage and KML the file is reopened and its features counted,
+since GDAL's KML driver reports no error on a full disk.
+
+Text goes through ``clean_text`` as on the map, so a NUL or control character neither cuts a GDAL
+string short nor differs between formats. CSV cells that a spreadsheet would run as formulas get
+a leading ``'`` unless ``raw``. KML descriptions are plain text rendered through a fixed template
+with every value HTML-escaped, so a KML viewer never shows markup or links from the data.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from .assemble import Assembly
 from .errors import OutputError
-from .output import write_atomic
-from .safety import safe_url
+from .output import replace_verified, short_reason, write_atomic
+from .safety import clean_text, csv_cell, safe_url
 
 FORMATS = ("geojson", "gpkg", "kml", "csv")
 #: Formats that can go to standard output.
@@ -27,17 +34,21 @@ PROPERTIES = (
 )
 
 
+def _clean(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def _citations(assembly: Assembly, ids: str) -> list[dict]:
     out = []
     for sid in (s for s in ids.split("; ") if s):
         row = assembly.sources.loc[sid]
         out.append(
             {
-                "id": sid,
-                "title": row["title"],
-                "outlet": row["outlet"],
-                "author": row["author"],
-                "published": row["published"],
+                "id": _clean(sid),
+                "title": _clean(row["title"]),
+                "outlet": _clean(row["outlet"]),
+                "author": _clean(row["author"]),
+                "published": _clean(row["published"]),
                 "url": safe_url(row["url"]) or "",
             }
         )
@@ -58,9 +69,9 @@ def geojson_document(assembly: Assembly) -> dict:
 
     features = []
     for record in assembly.events.to_dict("records"):
-        properties = {name: record[name] for name in PROPERTIES}
-        properties["sources"] = [s for s in record["sources"].split("; ") if s]
-        properties["actors"] = [a for a in record["actors"].split("; ") if a]
+        properties = {name: _clean(record[name]) for name in PROPERTIES}
+        properties["sources"] = [s for s in properties["sources"].split("; ") if s]
+        properties["actors"] = [a for a in properties["actors"].split("; ") if a]
         properties["citations"] = _citations(assembly, record["sources"])
         geometry = json.loads(json.dumps(mapping(record["geometry"])))
         features.append(
@@ -77,13 +88,16 @@ def geojson_bytes(assembly: Assembly) -> bytes:
 def flat_frame(assembly: Assembly):
     """The events with flat text attributes, for formats that have no nested values."""
     frame = assembly.events[[*PROPERTIES, "geometry"]].copy()
+    for name in PROPERTIES:
+        frame[name] = [_clean(v) for v in frame[name]]
     frame["citations"] = [
         _citation_text(_citations(assembly, ids)) for ids in frame["sources"]
     ]
     return frame
 
 
-def csv_bytes(assembly: Assembly) -> bytes:
+def csv_bytes(assembly: Assembly, *, raw: bool = False) -> bytes:
+    """CSV with WKT geometry; formula-like cells neutralised unless ``raw``."""
     import csv
     import io
 
@@ -93,24 +107,40 @@ def csv_bytes(assembly: Assembly) -> bytes:
     columns = [c for c in frame.columns if c != "geometry"]
     writer.writerow([*columns, "wkt"])
     for record in frame.to_dict("records"):
-        writer.writerow([*(record[c] for c in columns), record["geometry"].wkt])
+        writer.writerow(
+            [*(csv_cell(record[c], raw) for c in columns), record["geometry"].wkt]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
-def _write_with_gdal(path: Path, write) -> Path:
-    """Run ``write(temp_path)`` beside ``path`` and rename the result into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)  # GDAL drivers want to create the file themselves
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except Exception as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise OutputError(f"cannot write: {exc}", path=path) from None
-    return path
+def _expected_layers(frame, fmt: str) -> dict[str, int]:
+    if fmt == "kml":
+        return {"events": len(frame)}
+    points = int((frame.geometry.geom_type == "Point").sum())
+    counts = {"events_points": points, "events_lines": len(frame) - points}
+    return {name: n for name, n in counts.items() if n}
+
+
+def _verifier(expected: dict[str, int]):
+    """A check that a written file has exactly the expected layers and feature counts."""
+
+    def verify(tmp: str) -> None:
+        import pyogrio
+
+        try:
+            found = {name: pyogrio.read_info(tmp, layer=name, force_feature_count=True)["features"]
+                     for name, _ in pyogrio.list_layers(tmp)}
+        except Exception as exc:  # a truncated file does not even open
+            raise OutputError(
+                f"the written file does not read back ({short_reason(exc)})"
+            ) from None
+        if found != expected:
+            raise OutputError(
+                f"the written file reads back as {found or 'nothing'}, not {expected} features "
+                "(a full disk?)"
+            )
+
+    return verify
 
 
 def _reproducible_date() -> str:
@@ -161,18 +191,38 @@ def _write_gpkg_layers(frame, tmp: str) -> None:
         wrote = True
 
 
+#: The KML balloon: fixed markup, every value HTML-escaped, no links.
+_KML_DESCRIPTION = (
+    "<p>{summary}</p><p>{date_label} · {kind} · {confidence}</p><p>Sources: {citations}</p>"
+)
+
+
+def kml_description(record: dict) -> str:
+    """The balloon for one event: KML viewers render descriptions as HTML, so values go in as
+    escaped text and the markup is only the template's."""
+    return _KML_DESCRIPTION.format(
+        **{k: html.escape(str(record[k] or "")) for k in
+           ("summary", "date_label", "kind", "confidence", "citations")}
+    )
+
+
 def _write_kml(frame, tmp: str) -> None:
     import pyogrio
 
-    layer = frame.rename(columns={"title": "Name", "summary": "Description"})
+    layer = frame.rename(columns={"title": "Name"})
+    layer["Description"] = [kml_description(r) for r in frame.to_dict("records")]
     pyogrio.write_dataframe(
         layer, tmp, layer="events", driver="KML",
         dataset_options={"NameField": "Name", "DescriptionField": "Description"},
     )
 
 
-def export(assembly: Assembly, fmt: str, output: str | Path) -> Path | None:
-    """Write the events in ``fmt`` to ``output`` (``'-'`` for stdout with GeoJSON or CSV)."""
+def export(assembly: Assembly, fmt: str, output: str | Path, *, raw: bool = False,
+           data_dir: str | Path | None = None) -> Path | None:
+    """Write the events in ``fmt`` to ``output`` (``'-'`` for stdout with GeoJSON or CSV).
+
+    ``raw`` leaves formula-like CSV cells as they are; an output inside ``data_dir`` is refused.
+    """
     if fmt not in FORMATS:
         raise OutputError(f"format {fmt!r} is not one of {', '.join(FORMATS)}", column="--format")
     if str(output) == "-":
@@ -183,16 +233,21 @@ def export(assembly: Assembly, fmt: str, output: str | Path) -> Path | None:
             )
         import sys
 
-        data = geojson_bytes(assembly) if fmt == "geojson" else csv_bytes(assembly)
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        data = geojson_bytes(assembly) if fmt == "geojson" else csv_bytes(assembly, raw=raw)
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except OSError as exc:
+            raise OutputError(f"standard output: cannot write: {exc.strerror or exc}") from None
         return None
     path = Path(output)
     if fmt == "geojson":
-        return write_atomic(path, geojson_bytes(assembly))
+        return write_atomic(path, geojson_bytes(assembly), data_dir=data_dir)
     if fmt == "csv":
-        return write_atomic(path, csv_bytes(assembly))
+        return write_atomic(path, csv_bytes(assembly, raw=raw), data_dir=data_dir)
     frame = flat_frame(assembly)
-    if fmt == "gpkg":
-        return _write_with_gdal(path, lambda tmp: _write_gpkg(frame, tmp))
-    return _write_with_gdal(path, lambda tmp: _write_kml(frame, tmp))
+    writer = _write_gpkg if fmt == "gpkg" else _write_kml
+    return replace_verified(
+        path, lambda tmp: writer(frame, tmp), _verifier(_expected_layers(frame, fmt)),
+        suffix=f".{fmt}", data_dir=data_dir,
+    )

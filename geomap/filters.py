@@ -29,8 +29,8 @@ def parse_years(text: str) -> tuple[int, int]:
         raise FilterError(f"year {text!r} is not YYYY or YYYY-YYYY", column="--year")
     first = int(match.group(1))
     last = int(match.group(2) or first)
-    if first < 1000:
-        raise FilterError(f"year {text!r}: year out of range", column="--year")
+    if first < 1:
+        raise FilterError(f"year {text!r} is before year 1", column="--year")
     if last < first:
         raise FilterError(f"year range {text!r} ends before it starts", column="--year")
     return first, last

@@ -3,17 +3,27 @@
 Only the standard library is used so that ``geomap validate`` starts fast. Text is UTF-8; a byte
 order mark and CRLF line endings are accepted. Anything unreadable becomes a ``DataFileError``
 naming the file and line.
+
+A data file must be a regular file inside the data directory, no larger than
+``GEOMAP_MAX_CSV_MB``: a symlink leading out of it, a FIFO or a device is refused before a byte is
+read, so a link to ``/proc/self/environ`` or ``/dev/zero`` never reaches the terminal or memory.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
+import fcntl
 import io
+import os
 import re
+import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataFileError
+from .safety import file_kind, max_csv_bytes
 from .schema import (
     CARRIERS_FILE,
     CITATIONS_FILE,
@@ -150,20 +160,143 @@ def parse_table(text: str, path: Path) -> Table:
     return table
 
 
-def read_table(path: Path) -> Table:
-    """Read and parse one CSV file."""
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def open_data_file(path: Path | str, data_dir: Path | str | None = None, *, write=False):
+    """An open descriptor on a data file, after checking it is safe to read (or to append to).
+
+    The file's real path (symlinks followed) must lie inside ``data_dir`` (default: the file's
+    own directory) and be a regular file within the size limit; with ``write`` it must not be
+    read-only. It is opened without blocking, so a FIFO swapped in after the check cannot hang,
+    and checked again through the descriptor. Returns ``(fd, real_path)``.
+    """
     path = Path(path)
+    root = os.path.realpath(data_dir if data_dir is not None else path.parent)
     try:
-        data = path.read_bytes()
+        os.lstat(path)
     except FileNotFoundError:
         raise DataFileError("file not found", path=path) from None
-    except IsADirectoryError:
-        raise DataFileError("is a directory, not a CSV file", path=path) from None
+    except OSError as exc:
+        raise DataFileError(f"cannot be read: {exc.strerror}", path=path) from None
+    real = os.path.realpath(path)
+    if not _inside(real, root):
+        raise DataFileError(
+            f"is a link to {real}, outside the data directory; data files must live in it",
+            path=path,
+        )
+    try:
+        info = os.stat(real)
+    except OSError as exc:
+        raise DataFileError(f"cannot be read: {exc.strerror}", path=path) from None
+    _check_regular(info, path)
+    if write and not info.st_mode & 0o222:
+        raise DataFileError(
+            "is read-only; make it writable (chmod u+w) to add events, nothing written",
+            path=path,
+        )
+    flags = (os.O_RDWR if write else os.O_RDONLY) | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(real, flags)
     except PermissionError:
         raise DataFileError("permission denied", path=path) from None
     except OSError as exc:
         raise DataFileError(f"cannot be read: {exc.strerror}", path=path) from None
-    return parse_table(decode(data, path), path)
+    opened = os.fstat(fd)
+    if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+        os.close(fd)
+        raise DataFileError("changed while being opened; try again", path=path)
+    try:
+        _check_regular(opened, path)
+    except DataFileError:
+        os.close(fd)
+        raise
+    return fd, Path(real)
+
+
+def _check_regular(info: os.stat_result, path: Path) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise DataFileError("is a directory, not a CSV file", path=path)
+    if not stat.S_ISREG(info.st_mode):
+        raise DataFileError(
+            f"is a {file_kind(info.st_mode)}, not a regular file; data files must be plain files",
+            path=path,
+        )
+    _check_size(info.st_size, path)
+
+
+def _check_size(size: int, path: Path) -> None:
+    limit = max_csv_bytes()
+    if size > limit:
+        raise DataFileError(
+            f"is larger than the limit of {limit / 1e6:g} MB; split it, or raise "
+            "GEOMAP_MAX_CSV_MB",
+            path=path,
+        )
+
+
+def lock_file(fd: int, path: Path, *, exclusive: bool, timeout: float | None = None) -> None:
+    """Take an advisory ``flock`` on the open data file, waiting up to ``timeout`` seconds
+    (``GEOMAP_LOCK_TIMEOUT``, default 60) for another geomap process to finish."""
+    if timeout is None:
+        try:
+            timeout = float(os.environ.get("GEOMAP_LOCK_TIMEOUT", "60"))
+        except ValueError:
+            timeout = 60.0
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise DataFileError(
+                    f"another geomap process has held this file for {timeout:g} s; "
+                    "try again when it is done (nothing written)",
+                    path=path,
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+        except OSError as exc:
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL) and not exclusive:
+                return  # a file system without locks: readers go ahead
+            raise DataFileError(f"cannot be locked: {exc.strerror}", path=path) from None
+
+
+def read_fd(fd: int, path: Path) -> bytes:
+    """All bytes of an open data file, from the start, refusing more than the size limit."""
+    chunks, total, offset = [], 0, 0
+    while True:
+        try:
+            chunk = os.pread(fd, 1 << 20, offset)
+        except OSError as exc:
+            raise DataFileError(f"cannot be read: {exc.strerror}", path=path) from None
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        offset += len(chunk)
+        _check_size(total, path)
+
+
+def read_data_file(path: Path | str, data_dir: Path | str | None = None) -> bytes:
+    """The bytes of a data file, read under a shared lock so a concurrent ``add`` is never seen
+    half-written."""
+    fd, _ = open_data_file(path, data_dir)
+    try:
+        lock_file(fd, Path(path), exclusive=False)
+        return read_fd(fd, Path(path))
+    finally:
+        os.close(fd)
+
+
+def read_table(path: Path | str, data_dir: Path | str | None = None) -> Table:
+    """Read and parse one CSV file (see ``open_data_file`` for what is refused)."""
+    path = Path(path)
+    return parse_table(decode(read_data_file(path, data_dir), path), path)
 
 
 def load_dataset(data_dir: Path | str) -> Dataset:
@@ -173,36 +306,48 @@ def load_dataset(data_dir: Path | str) -> Dataset:
         raise DataFileError("data directory not found", path=data_dir)
     if not data_dir.is_dir():
         raise DataFileError("is a file, not a data directory", path=data_dir)
+
     def optional(name: str) -> Table | None:
         path = data_dir / name
-        return read_table(path) if path.exists() else None
+        present = path.exists() or path.is_symlink()
+        return read_table(path, data_dir) if present else None
 
     return Dataset(
-        places=read_table(data_dir / PLACES_FILE),
-        sources=read_table(data_dir / SOURCES_FILE),
-        events=read_table(data_dir / EVENTS_FILE),
+        places=read_table(data_dir / PLACES_FILE, data_dir),
+        sources=read_table(data_dir / SOURCES_FILE, data_dir),
+        events=read_table(data_dir / EVENTS_FILE, data_dir),
         kinds=optional(KINDS_FILE),
-        package=read_package(data_dir / PACKAGE_FILE),
+        package=read_package(data_dir / PACKAGE_FILE, data_dir),
         citations=optional(CITATIONS_FILE),
         stops=optional(STOPS_FILE),
         carriers=optional(CARRIERS_FILE),
     )
 
 
-def read_package(path: Path) -> dict:
+def read_package(path: Path, data_dir: Path | None = None) -> dict:
     """``datapackage.json`` as a dict (empty when absent); bad JSON names its line and column."""
     import json
 
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):
         return {}
     try:
-        package = json.loads(decode(path.read_bytes(), path))
+        package = json.loads(decode(read_data_file(path, data_dir), path))
     except json.JSONDecodeError as exc:
         raise DataFileError(
             f"not valid JSON: {exc.msg} at column {exc.colno}", path=path, line=exc.lineno
         ) from None
-    except OSError as exc:
-        raise DataFileError(f"cannot be read: {exc.strerror}", path=path) from None
     if not isinstance(package, dict):
         raise DataFileError("must hold a JSON object", path=path, line=1)
     return package
+
+
+def require_columns(table: Table, columns) -> Table:
+    """The table, or a ``DataFileError`` at its header naming the first missing column."""
+    missing = [c for c in columns if c not in table.header]
+    if missing:
+        raise DataFileError(
+            f"missing column {missing[0]!r}" + (f" (and {len(missing) - 1} more)"
+                                                if len(missing) > 1 else ""),
+            path=table.path, line=table.header_line, column=missing[0],
+        )
+    return table

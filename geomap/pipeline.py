@@ -101,9 +101,10 @@ def render_map(
     verified) before any event is assembled.
     """
     from .assets import resolve_assets
-    from .output import write_atomic
+    from .output import check_output, write_atomic
     from .render import DEFAULT_TILES, DEFAULT_TITLE, render_html
 
+    check_output(output, data_dir=data_dir)  # refuse before the work, not after
     assets = resolve_assets() if self_contained else None
     selection = selected_records(data_dir, criteria or Criteria())
     assembly = _assembled(selection, progress)
@@ -112,7 +113,7 @@ def render_map(
     title = title or str(selection.dataset.package.get("title") or "") or DEFAULT_TITLE
     page = render_html(assembly, title=title, tiles=tiles, assets=assets)
     data = page.encode("utf-8")
-    path = write_atomic(output, data)
+    path = write_atomic(output, data, data_dir=data_dir)
     return MapSummary(
         path=path,
         events=len(assembly),
@@ -128,22 +129,30 @@ def export_events(
     *,
     criteria: Criteria | None = None,
     progress=None,
+    raw: bool = False,
 ):
-    """Export the selected events; returns the path written (``None`` for stdout) and the count."""
+    """Export the selected events; returns the path written (``None`` for stdout) and the count.
+
+    ``raw`` keeps formula-like CSV cells as they are; nothing is written into ``data_dir``.
+    """
     from .export import export
 
+    if str(output) != "-":
+        from .output import check_output
+
+        check_output(output, data_dir=data_dir)  # refuse before the work, not after
     assembly = selected(data_dir, criteria or Criteria(), progress=progress)
-    return export(assembly, fmt, output), len(assembly)
+    return export(assembly, fmt, output, raw=raw, data_dir=data_dir), len(assembly)
 
 
 def event_stats(
     data_dir: Path | str, fmt: str, *, criteria: Criteria | None = None, by: str = "year",
-    top: int | None = 10, attribute: str | None = None,
+    top: int | None = 10, attribute: str | None = None, raw: bool = False,
 ) -> str:
     """The counts of the selected events, formatted (an empty selection gives zero counts).
 
     ``by`` is ``year`` or ``month``; ``top`` actors are listed (``None``: all); ``attribute``
-    adds counts by one of the dataset's own columns.
+    adds counts by one of the dataset's own columns; ``raw`` keeps formula-like CSV cells.
     """
     from .stats import format_summary, summarise
 
@@ -159,4 +168,4 @@ def event_stats(
     summary = summarise(
         selection.events, top, by=by, vocabulary=selection.vocabulary, attribute=attribute
     )
-    return format_summary(summary, fmt)
+    return format_summary(summary, fmt, raw=raw)

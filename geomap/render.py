@@ -86,6 +86,35 @@ def _inline_assets(page: str, assets: dict[str, bytes]) -> str:
     return page
 
 
+def tile_provider_name(tiles: str) -> str:
+    """The xyzservices name for ``--tiles``, or a ``GeomapError`` naming the option: unknown
+    names get the closest known one, providers that need an API key are refused."""
+    import xyzservices
+    from rapidfuzz import process
+
+    from .errors import GeomapError
+
+    try:
+        query = "OpenStreetMap.Mapnik" if tiles.lower() == "openstreetmap" else tiles
+        provider = xyzservices.providers.query_name(query)
+    except ValueError:
+        names = list(xyzservices.providers.flatten())
+        close = process.extractOne(tiles, names, score_cutoff=80)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise GeomapError(
+            f"unknown basemap {tiles!r}{hint}; give an xyzservices name such as "
+            "OpenStreetMap.Mapnik, or none",
+            column="--tiles",
+        ) from None
+    if provider.requires_token():
+        raise GeomapError(
+            f"basemap {tiles!r} needs an API key, which geomap cannot pass on; choose one "
+            "that needs none, such as OpenStreetMap.Mapnik or Esri.WorldGrayCanvas",
+            column="--tiles",
+        )
+    return provider.name
+
+
 def render_html(
     assembly: Assembly,
     title: str = DEFAULT_TITLE,
@@ -109,6 +138,8 @@ def render_html(
         assets = resolve_assets()
     if len(assembly) == 0:
         raise ValueError("no events to map")
+    if tiles and tiles.lower() != "none":
+        tiles = tile_provider_name(tiles)
     fmap = folium.Map(location=[15, -20], zoom_start=3, tiles=None, control_scale=True)
     fmap._id = "geomap"
     fmap.default_js = [(a.name, a.url) for a in by_kind("js")]

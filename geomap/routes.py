@@ -111,8 +111,11 @@ def _versions() -> str:
 class RouteCache:
     """Paths on disk, one JSON file per distinct (mode, stops), keyed with library versions.
 
-    Safe to delete at any time; a damaged file is treated as a miss and rewritten. Files are
-    written to a temporary name and renamed, so concurrent renders never see half a file.
+    Safe to delete at any time. Every entry is validated on read (a regular file of sane size
+    holding parts of two or more finite, in-range points that start and end at the stops); a
+    damaged one is deleted, counted in ``dropped``, and the path computed again, so a bad cache
+    can neither crash a render nor make a route vanish. Files are written to a temporary name
+    and renamed, so concurrent renders never see half a file.
     """
 
     def __init__(self, directory=None):
@@ -130,6 +133,7 @@ class RouteCache:
         self.versions = _versions()
         self.hits = 0
         self.misses = 0
+        self.dropped = 0
 
     def _file(self, mode: str, stops: Sequence[LonLat]):
         import hashlib
@@ -138,13 +142,34 @@ class RouteCache:
         return self.directory / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
 
     def get(self, mode: str, stops: Sequence[LonLat]) -> Parts | None:
+        """The cached path, or ``None`` on a miss; a damaged entry is deleted."""
         import json
+        import os
 
+        target = self._file(mode, stops)
         try:
-            parts = json.loads(self._file(mode, stops).read_text(encoding="utf-8"))
-            return [[(float(x), float(y)) for x, y in part] for part in parts]
-        except (OSError, ValueError, TypeError):
+            data = _read_small_regular(target)
+        except FileNotFoundError:
             return None
+        except OSError:
+            data = None
+        parts = None
+        if data is not None:
+            try:
+                parts = valid_parts(json.loads(data.decode("utf-8")), stops)
+            except (ValueError, TypeError, RecursionError):
+                parts = None
+        if parts is None:
+            self.dropped += 1
+            try:
+                os.unlink(target)
+            except IsADirectoryError:
+                import shutil
+
+                shutil.rmtree(target, ignore_errors=True)
+            except OSError:
+                pass
+        return parts
 
     def put(self, mode: str, stops: Sequence[LonLat], parts: Parts) -> None:
         import json
@@ -171,6 +196,56 @@ class RouteCache:
         parts = _compute(mode, stops)
         self.put(mode, stops, parts)
         return parts
+
+
+#: A cached path larger than this is not a path geomap wrote.
+MAX_ENTRY_BYTES = 20_000_000
+
+
+def _read_small_regular(path) -> bytes | None:
+    """The entry's bytes; ``None`` for a FIFO, a device, a directory or a huge file."""
+    from .safety import NotRegularFile, read_regular
+
+    try:
+        return read_regular(path, MAX_ENTRY_BYTES, follow_links=False)
+    except NotRegularFile:
+        return None
+
+
+def valid_parts(value, stops: Sequence[LonLat]) -> Parts | None:
+    """``value`` as a path if it is one geomap could have computed for ``stops``, else ``None``:
+    one or more parts, each of two or more finite (lon, lat) pairs in range, starting at the
+    first stop and ending at the last (longitudes compared after wrapping)."""
+    import math
+
+    if not isinstance(value, list) or not value:
+        return None
+    parts: Parts = []
+    for part in value:
+        if not isinstance(part, list) or len(part) < 2:
+            return None
+        points = []
+        for point in part:
+            if not isinstance(point, list) or len(point) != 2:
+                return None
+            if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in point):
+                return None
+            lon, lat = float(point[0]), float(point[1])
+            if not (math.isfinite(lon) and math.isfinite(lat)):
+                return None
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                return None
+            points.append((lon, lat))
+        parts.append(points)
+    if stops and not (_near(parts[0][0], stops[0]) and _near(parts[-1][-1], stops[-1])):
+        return None
+    return parts
+
+
+def _near(point: LonLat, stop: LonLat, tolerance: float = 1e-3) -> bool:
+    dlon = abs(wrap_lon(point[0]) - wrap_lon(stop[0]))
+    dlon = min(dlon, 360 - dlon)
+    return dlon <= tolerance and abs(point[1] - stop[1]) <= tolerance
 
 
 def _compute(mode: str, stops: Sequence[LonLat]) -> Parts:

@@ -76,3 +76,112 @@ def json_for_script(value) -> str:
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+#: Characters a spreadsheet reads as the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$", re.ASCII)
+
+
+def is_formula(cell: str) -> bool:
+    """Whether a spreadsheet would run ``cell`` as a formula; plain numbers like ``-66.9`` are
+    data, not formulas.
+
+    >>> is_formula("=HYPERLINK(1)"), is_formula("-66.9"), is_formula("-1+2")
+    (True, False, True)
+    """
+    return cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(cell)
+
+
+def csv_cell(value, raw: bool = False):
+    """A value for a CSV written for spreadsheets: a formula-like text gets a leading ``'``
+    (OWASP's rule) so it shows as text; ``raw`` keeps it as it is.
+
+    >>> csv_cell("=1+2"), csv_cell("=1+2", raw=True), csv_cell(3)
+    ("'=1+2", '=1+2', 3)
+    """
+    if not raw and isinstance(value, str) and is_formula(value):
+        return "'" + value
+    return value
+
+
+#: Everything a terminal could act on: C0/C1 controls (escape sequences start with ESC or CSI),
+#: DEL, bidi controls and lone surrogates. Newline and tab are kept only when asked.
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f" + "".join(sorted(_BIDI_CONTROLS)) + "\ud800-\udfff]"
+)
+
+
+def terminal_text(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``, ``\\u202e``), so
+    data printed to a terminal cannot retitle the window, move the cursor or erase lines.
+
+    >>> terminal_text("ok\\x1b]0;pwned\\x07")
+    'ok\\\\x1b]0;pwned\\\\x07'
+    """
+
+    def escape(match: re.Match) -> str:
+        ch = match.group()
+        if keep_newlines and ch in "\n\t":
+            return ch
+        code = ord(ch)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _TERMINAL_UNSAFE.sub(escape, str(text))
+
+
+def max_csv_bytes() -> int:
+    """The largest data file geomap reads: ``GEOMAP_MAX_CSV_MB`` megabytes (default 100)."""
+    import os
+
+    text = os.environ.get("GEOMAP_MAX_CSV_MB", "").strip()
+    try:
+        megabytes = float(text) if text else 100.0
+    except ValueError:
+        megabytes = 100.0
+    return int(megabytes * 1_000_000) if megabytes > 0 else 100_000_000
+
+
+def file_kind(mode: int) -> str:
+    """A person's name for what kind of file a ``st_mode`` describes."""
+    import stat
+
+    for test, name in (
+        (stat.S_ISREG, "regular file"), (stat.S_ISDIR, "directory"),
+        (stat.S_ISFIFO, "FIFO (named pipe)"),
+        (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"), (stat.S_ISLNK, "symbolic link"),
+    ):
+        if test(mode):
+            return name
+    return "special file"
+
+
+class NotRegularFile(ValueError):
+    """A path that is a FIFO, a device, a directory or too large to read."""
+
+
+def read_regular(path, limit: int, *, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or ``NotRegularFile``.
+
+    Opened without blocking and checked through the descriptor, so a FIFO cannot hang the
+    reader and ``/dev/zero`` cannot fill memory. ``OSError`` (a missing file) passes through.
+    """
+    import os
+    import stat
+
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow_links else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"is a {file_kind(info.st_mode)}, not a regular file")
+        chunks, total = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            total += len(chunk)
+            if total > limit:
+                raise NotRegularFile(f"is larger than {limit:,} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

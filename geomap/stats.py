@@ -8,6 +8,7 @@ import json
 from collections import Counter
 
 from .records import Event, cited_sources
+from .safety import clean_text, csv_cell
 from .schema import CONFIDENCE_LEVELS
 from .vocabulary import DEFAULT, UNASSESSED, Vocabulary
 from .words import plural
@@ -81,8 +82,10 @@ def _table(rows: list[list], header: list[str]) -> str:
     return "\n".join(lines)
 
 
-def format_summary(summary: dict, fmt: str) -> str:
-    """``table`` for people, ``csv`` (one long table: section,key,kind,count) or ``json``."""
+def format_summary(summary: dict, fmt: str, *, raw: bool = False) -> str:
+    """``table`` for people, ``csv`` (one long table: section,key,kind,count) or ``json``.
+
+    CSV cells a spreadsheet would run as formulas get a leading ``'`` unless ``raw``."""
     if fmt == "json":
         return json.dumps(summary, ensure_ascii=False, indent=2)
     kinds = summary["kinds"]
@@ -96,11 +99,12 @@ def format_summary(summary: dict, fmt: str) -> str:
             for kind in kinds:
                 writer.writerow([period, year, kind, counts[kind]])
         for row in summary["actors"]:
-            writer.writerow(["actor", row["actor"], "", row["events"]])
+            writer.writerow(["actor", csv_cell(clean_text(row["actor"]), raw), "", row["events"]])
         for level, count in summary["confidence"].items():
             writer.writerow(["confidence", level, "", count])
         for row in attribute["counts"] if attribute else ():
-            writer.writerow([attribute["name"], row["value"], "", row["events"]])
+            writer.writerow([csv_cell(clean_text(attribute["name"]), raw),
+                             csv_cell(clean_text(row["value"]), raw), "", row["events"]])
         writer.writerow(["total", "events", "", summary["events"]])
         writer.writerow(["total", "sources", "", summary["sources"]])
         return buffer.getvalue().rstrip("\n")

@@ -6,7 +6,6 @@ here stops at the first one, so a contributor fixes everything in one pass.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from functools import lru_cache
 from .errors import ValidationError
 from .gazetteer import Gazetteer, coordinate_problem, fold, parse_lat_lon, unknown_place_message
 from .load import Dataset, Table
-from .safety import safe_url
+from .safety import is_formula, safe_url
 from .schema import (
     COLUMNS,
     CONFIDENCE_LEVELS,
@@ -72,11 +71,25 @@ class _Report:
         self.problems.append(Problem(str(table.path), line, column, message, "warning"))
 
 
+def _closest(value: str, choices, cutoff: int = 60) -> str | None:
+    """The choice spelled most like ``value`` (similarity ``cutoff`` % or more), found by
+    rapidfuzz in C, so suggesting for every row of a large file stays fast."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(value, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return found[0] if found else None
+
+
+def _hint(value: str, choices) -> str:
+    close = _closest(value, choices)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
 def _vocabulary(value: str, allowed, what: str) -> str | None:
     if value in allowed:
         return None
-    close = difflib.get_close_matches(value.lower(), allowed, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    close = _closest(value.lower(), allowed)
+    hint = f" (did you mean {close!r}?)" if close else ""
     return f"{what} {value!r} is not one of {', '.join(allowed)}{hint}"
 
 
@@ -92,11 +105,10 @@ def _check_header(report: _Report, name: str, table: Table) -> bool:
             report.error(table, line, "-", "empty column name (a trailing comma in the header?)")
         elif column not in expected:
             strict = name != EVENTS_FILE  # events.csv keeps other columns as attributes
-            close = difflib.get_close_matches(column.lower(), expected, n=1,
-                                              cutoff=0.6 if strict else 0.8)
+            close = _closest(column.lower(), expected, 60 if strict else 80)
             if not strict and not close:
                 continue
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = f" (did you mean {close!r}?)" if close else ""
             report.error(table, line, column, f"unknown column {column!r}{hint}")
     optional = OPTIONAL_COLUMNS.get(name, ())
     missing = [c for c in expected if c not in table.header and c not in optional]
@@ -291,6 +303,8 @@ def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
     """Event rules; ``gazetteer`` or ``source_ids`` is ``None`` when that file is unusable,
     and the rules that need it are skipped."""
     seen_events: dict[tuple, int] = {}
+    known_sources = set(source_ids or ())
+    hints: dict[str, str] = {}
     for line, row in table.records():
         start = _check_dates(report, table, line, row)
         kind = row["kind"].strip()
@@ -307,10 +321,10 @@ def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
         if gazetteer is not None and row["places"].strip():
             stops = _check_stops(report, table, line, row, gazetteer, vocabulary)
         for sid in split_list(row["sources"]) if source_ids is not None else ():
-            if sid not in source_ids:
-                close = difflib.get_close_matches(sid, source_ids, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                report.error(table, line, "sources", f"unknown source {sid!r}{hint}")
+            if sid not in known_sources:
+                if sid not in hints:
+                    hints[sid] = _hint(sid, source_ids)
+                report.error(table, line, "sources", f"unknown source {sid!r}{hints[sid]}")
         if row["sources"].strip() and not split_list(row["sources"]):
             report.error(table, line, "sources", "no source id; cite at least one")
         if not row["evidence"].strip():
@@ -347,8 +361,7 @@ def _check_kinds(report: _Report, table: Table | None) -> Vocabulary:
     line = table.header_line
     for column in table.header:
         if column not in KIND_COLUMNS:
-            close = difflib.get_close_matches(column.lower(), KIND_COLUMNS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = _hint(column.lower(), KIND_COLUMNS)
             report.error(table, line, column or "-", f"unknown column {column!r}{hint}")
     if "id" not in table.header:
         report.error(table, line, "id", "missing column 'id'")
@@ -411,6 +424,19 @@ def _check_links(report: _Report, dataset: Dataset, usable: dict, gazetteer):
         journeys.check_carriers(report, dataset.carriers)
 
 
+def _check_formulas(report: _Report, table: Table):
+    """Cells a spreadsheet would run as a formula (``=HYPERLINK(...)``) when the data is opened
+    or exported; numbers such as ``-66.9`` are fine."""
+    for line, row in table.records():
+        for column, value in row.items():
+            if value and is_formula(value):
+                report.warn(
+                    table, line, column,
+                    f"{value[:40]!r} starts with {value[0]!r}, which a spreadsheet runs as a "
+                    "formula; reword it (CSV exports get a leading \"'\")",
+                )
+
+
 def _lookup_rows(rows: list[dict]) -> list[dict]:
     """Places rows for name lookup only: a place whose coordinates are wrong still has a name,
     so events naming it are not also reported as naming an unknown place."""
@@ -436,6 +462,7 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     for name, table in dataset.tables().items():
         if usable[name]:
             _check_ids_and_required(report, name, table)
+            _check_formulas(report, table)
     gazetteer = source_ids = cited = None
     if usable[PLACES_FILE]:
         _check_places(report, dataset.places)

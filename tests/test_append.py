@@ -1,8 +1,13 @@
 """`geomap add`: validated first, then appended atomically without touching existing bytes."""
 
+import errno
+import fcntl
+import os
+
 import pytest
 from click.testing import CliRunner
 
+from geomap import append
 from geomap.append import derive_id, slugify
 from geomap.cli import cli
 from geomap.load import load_dataset
@@ -118,3 +123,99 @@ def test_ids_are_derived_from_date_and_title():
     )
     long = derive_id("2020", "word " * 40)
     assert len(long) <= 64 and not long.endswith("-")
+
+
+# --- Writing through to the real file: links, mode, owner, read-only, a full disk, a lock. ---
+
+
+def test_a_symlink_inside_the_data_directory_gets_the_row(basic_data):
+    real = basic_data / "current" / "events-2020.csv"
+    real.parent.mkdir()
+    (basic_data / "events.csv").rename(real)
+    (basic_data / "events.csv").symlink_to(os.path.join("current", "events-2020.csv"))
+    result = add(basic_data, *GOOD)
+    assert result.exit_code == 0, result.output
+    assert (basic_data / "events.csv").is_symlink()
+    assert real.read_text(encoding="utf-8").count("2020-06-tanker-forest-to-cardon") == 1
+
+
+def test_a_symlink_leaving_the_data_directory_is_refused(basic_data, tmp_path):
+    outside = tmp_path / "elsewhere.csv"
+    (basic_data / "events.csv").rename(outside)
+    (basic_data / "events.csv").symlink_to(outside)
+    before = outside.read_bytes()
+    result = add(basic_data, *GOOD)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {basic_data / 'events.csv'}: is a link to {outside}, outside the data "
+        "directory; data files must live in it\n"
+    )
+    assert outside.read_bytes() == before
+
+
+def test_hard_links_mode_and_owner_are_kept(basic_data, tmp_path):
+    path = basic_data / "events.csv"
+    twin = tmp_path / "events-twin.csv"
+    os.link(path, twin)
+    path.chmod(0o640)
+    inode = path.stat().st_ino
+    owner = (path.stat().st_uid, path.stat().st_gid)
+    if os.geteuid() == 0:
+        os.chown(path, 4321, 4321)
+        owner = (4321, 4321)
+    result = add(basic_data, *GOOD)
+    assert result.exit_code == 0, result.output
+    info = path.stat()
+    assert (info.st_ino, info.st_nlink) == (inode, 2)
+    assert info.st_mode & 0o7777 == 0o640
+    assert (info.st_uid, info.st_gid) == owner
+    assert twin.read_bytes() == path.read_bytes()
+
+
+def test_a_read_only_file_is_refused(basic_data):
+    path = basic_data / "events.csv"
+    path.chmod(0o444)
+    before = path.read_bytes()
+    result = add(basic_data, *GOOD)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {path}: is read-only; make it writable (chmod u+w) to add events, "
+        "nothing written\n"
+    )
+    assert path.read_bytes() == before
+    assert add(basic_data, *GOOD, "--dry-run").exit_code == 0  # reading is fine
+
+
+def test_a_full_disk_leaves_the_file_as_it_was(basic_data, monkeypatch):
+    path = basic_data / "events.csv"
+    before = path.read_bytes()
+    real = os.pwrite
+
+    def half_then_full(fd, data, offset):
+        if len(data) > 8:
+            return real(fd, bytes(data[: len(data) // 2]), offset)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(append.os, "pwrite", half_then_full)
+    result = add(basic_data, *GOOD)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {path}: cannot add the row: No space left on device; the file is unchanged\n"
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_held_lock_waits_then_fails_clearly(basic_data, monkeypatch):
+    path = basic_data / "events.csv"
+    before = path.read_bytes()
+    monkeypatch.setenv("GEOMAP_LOCK_TIMEOUT", "0.3")
+    with open(path, "rb") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        result = add(basic_data, *GOOD)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {path}: another geomap process has held this file for 0.3 s; try again when "
+        "it is done (nothing written)\n"
+    )
+    assert path.read_bytes() == before
+    assert add(basic_data, *GOOD).exit_code == 0  # released: the next add goes through

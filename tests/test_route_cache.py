@@ -100,3 +100,66 @@ def test_a_second_render_computes_no_route(basic_data, tmp_path, monkeypatch):
     monkeypatch.setattr(routes, "_compute", must_not_route)
     render_map(basic_data, tmp_path / "second.html")
     assert (tmp_path / "first.html").read_bytes() == (tmp_path / "second.html").read_bytes()
+
+
+# --- Entries are validated on read: a bad one is dropped and computed again. ---
+
+BAD_ENTRIES = {
+    "no parts": b"[]",
+    "empty part": b"[[]]",
+    "one point": b"[[[56.2, 27.15]]]",
+    "not a number": b'[[[56.2, 27.15], ["x", 1]]]',
+    "boolean": b"[[[56.2, 27.15], [true, false]]]",
+    "nan": b"[[[56.2, 27.15], [NaN, 11.629]]]",
+    "infinity": b"[[[56.2, 27.15], [Infinity, 11.629]]]",
+    "latitude out of range": b"[[[56.2, 27.15], [-70.216, 111.629]]]",
+    "three coordinates": b"[[[56.2, 27.15, 0], [-70.216, 11.629, 0]]]",
+    "wrong stops": b"[[[0.5, 0.5], [1.5, 1.5]]]",
+    "deep nesting": b"[" * 100_000 + b"]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("damage", list(BAD_ENTRIES))
+def test_a_bad_entry_is_dropped_and_recomputed(cache, damage):
+    good = route_path("sea", GULF_TO_CARDON, cache)
+    (entry,) = cache.directory.glob("*.json")
+    entry.write_bytes(BAD_ENTRIES[damage])
+    fresh = RouteCache(cache.directory)
+    assert route_path("sea", GULF_TO_CARDON, fresh) == good
+    assert (fresh.dropped, fresh.misses) == (1, 1)
+    assert RouteCache(cache.directory).get("sea", GULF_TO_CARDON) == good
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "symlink to /dev/zero"])
+def test_a_special_file_in_the_cache_neither_hangs_nor_crashes(cache, kind):
+    import os
+
+    good = route_path("air", GULF_TO_CARDON, cache)
+    (entry,) = cache.directory.glob("*.json")
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry)
+    elif kind == "directory":
+        entry.mkdir()
+    else:
+        entry.symlink_to("/dev/zero")
+    fresh = RouteCache(cache.directory)
+    assert route_path("air", GULF_TO_CARDON, fresh) == good
+    assert fresh.dropped == 1
+    assert RouteCache(cache.directory).get("air", GULF_TO_CARDON) == good
+
+
+def test_a_render_over_a_damaged_cache_keeps_every_route(basic_data, tmp_path, monkeypatch):
+    from geomap.assemble import assemble
+    from geomap.load import load_dataset
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
+    dataset = load_dataset(basic_data)
+    good = assemble(dataset, cache=RouteCache()).events
+    for entry in (tmp_path / "cache").glob("*.json"):
+        entry.write_bytes(b"[]")
+    cache = RouteCache()
+    again = assemble(dataset, cache=cache).events
+    assert cache.dropped == 4
+    assert list(again["id"]) == list(good["id"])
+    assert all(a.equals(b) for a, b in zip(again.geometry, good.geometry, strict=True))

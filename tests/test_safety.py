@@ -11,7 +11,15 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from geomap.safety import clean_text, json_for_script, safe_url
+from geomap.safety import (
+    clean_text,
+    csv_cell,
+    is_formula,
+    json_for_script,
+    read_regular,
+    safe_url,
+    terminal_text,
+)
 
 from .hostile import PAYLOADS
 
@@ -184,3 +192,131 @@ def test_page_script_hands_leaflet_only_dom_nodes():
     for call in calls:
         assert call.strip().startswith(("popupContent(", "tooltipContent(")), call
     assert not re.search(r"L\.divIcon\s*\(", code)
+
+
+# --- CSV formulas, terminal text, special files. ---
+
+
+@given(tricky_text)
+def test_terminal_text_leaves_nothing_a_terminal_acts_on(text):
+    shown = terminal_text(text)
+    assert not any(unicodedata.category(c) == "Cc" for c in shown)
+    assert not BIDI_CONTROLS & set(shown)
+    kept = terminal_text(text, keep_newlines=True)
+    assert kept.count("\n") == text.count("\n")
+
+
+def test_terminal_text_shows_escapes_literally():
+    assert terminal_text("a\x1b]0;owned\x07b\u202ec\x9b") == "a\\x1b]0;owned\\x07b\\u202ec\\x9b"
+
+
+@given(tricky_text)
+def test_csv_cells_never_start_a_formula(text):
+    cell = csv_cell(text)
+    assert not is_formula(cell)
+    assert cell in (text, "'" + text)
+    assert csv_cell(text, raw=True) == text
+
+
+@pytest.mark.parametrize("number", ["-66.9036", "+7.5", "-12", "10"])
+def test_numbers_are_not_formulas(number):
+    assert csv_cell(number) == number
+
+
+def test_read_regular_refuses_a_fifo_without_blocking(tmp_path):
+    import os
+
+    from geomap.safety import NotRegularFile
+
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(NotRegularFile, match="FIFO"):
+        read_regular(tmp_path / "pipe", 1000)
+    with pytest.raises(NotRegularFile, match="character device"):
+        read_regular("/dev/zero", 1000)
+    (tmp_path / "big").write_bytes(b"x" * 1001)
+    with pytest.raises(NotRegularFile, match="larger than 1,000 bytes"):
+        read_regular(tmp_path / "big", 1000)
+
+
+def _write_rows(path, change):
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    change(rows)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_stats_csv_neutralises_actor_formulas(basic_data):
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from geomap.cli import cli
+
+    def change(rows):
+        rows[0]["actors"] = '=HYPERLINK("https://evil.example","x"); Iran'
+
+    _write_rows(basic_data / "events.csv", change)
+    args = ["stats", "--data", str(basic_data), "--format", "csv"]
+    rows = list(csv.reader(io.StringIO(CliRunner().invoke(cli, args).stdout)))
+    actors = [key for section, key, _, _ in rows if section == "actor"]
+    assert "'=HYPERLINK(\"https://evil.example\",\"x\")" in actors
+    assert not any(is_formula(cell) for row in rows for cell in row)
+    raw = list(csv.reader(io.StringIO(CliRunner().invoke(cli, [*args, "--raw"]).stdout)))
+    assert '=HYPERLINK("https://evil.example","x")' in [r[1] for r in raw if r[0] == "actor"]
+
+
+def test_validate_warns_about_formula_cells_and_escapes_the_terminal(basic_data):
+    from click.testing import CliRunner
+
+    from geomap.cli import cli
+
+    def change(rows):
+        rows[0]["carrier"] = "=cmd|' /C calc'!A0"
+        rows[1]["evidence"] = "@SUM(A1)"
+        rows[2]["title"] = "Visit \x1b]0;owned\x07\x1b[2J done"
+
+    _write_rows(basic_data / "events.csv", change)
+    result = CliRunner().invoke(cli, ["validate", "--data", str(basic_data)])
+    assert result.exit_code == 0, result.output
+    events = basic_data / "events.csv"
+    assert (
+        f"{events}:2: carrier: \"=cmd|' /C calc'!A0\" starts with '=', which a spreadsheet "
+        "runs as a formula; reword it (CSV exports get a leading \"'\") [warning]"
+    ) in result.output
+    assert f"{events}:3: evidence: '@SUM(A1)' starts with '@'" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_printed_data_is_escaped_on_the_terminal(basic_data):
+    from click.testing import CliRunner
+
+    from geomap.cli import cli
+
+    places = basic_data / "places.csv"
+    text = places.read_text(encoding="utf-8").replace("Caracas,", "Cara\x1b[31mcas\u202e,", 1)
+    places.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["places", "--data", str(basic_data), "cara"])
+    assert result.exit_code == 0, result.output
+    assert "Cara\\x1b[31mcas\\u202e" in result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+
+
+def test_a_column_name_with_escapes_is_shown_escaped(basic_data):
+    from click.testing import CliRunner
+
+    from geomap.cli import cli
+
+    # sources.csv: events.csv keeps unknown columns as attributes, sources.csv refuses them
+    sources = basic_data / "sources.csv"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("note", "note\x1b[2K\x1b]0;owned\x07", 1), "utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--data", str(basic_data)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert f"{sources}:1: note\\x1b[2K\\x1b]0;owned\\x07: unknown column" in result.output
