@@ -38,21 +38,31 @@ def _clean(value):
     return clean_text(value) if isinstance(value, str) else value
 
 
-def _citations(assembly: Assembly, ids: str) -> list[dict]:
+def _citations(assembly: Assembly, event) -> list[dict]:
+    """The event's sources with their own quote, where ``citations.csv`` gives one."""
+    quotes = {c.source: c for c in event.citations}
     out = []
-    for sid in (s for s in ids.split("; ") if s):
-        row = assembly.sources.loc[sid]
-        out.append(
-            {
-                "id": _clean(sid),
-                "title": _clean(row["title"]),
-                "outlet": _clean(row["outlet"]),
-                "author": _clean(row["author"]),
-                "published": _clean(row["published"]),
-                "url": safe_url(row["url"]) or "",
-            }
-        )
+    for sid in event.sources:
+        row = assembly.source_rows[sid]
+        citation = {
+            "id": _clean(sid),
+            "title": _clean(row.get("title", "")),
+            "outlet": _clean(row.get("outlet", "")),
+            "author": _clean(row.get("author", "")),
+            "published": _clean(row.get("published", "")),
+            "url": safe_url(row.get("url", "")) or "",
+        }
+        if sid in quotes:
+            citation.update(quote=_clean(quotes[sid].quote), stance=quotes[sid].stance)
+        out.append(citation)
     return out
+
+
+def attribute_names(assembly: Assembly) -> dict[str, str]:
+    """The dataset's own columns → the name they take in exports (prefixed only on a clash)."""
+    names = [name for name, _ in assembly.records[0].attributes] if assembly.records else []
+    taken = {*PROPERTIES, "citations", "origins", "wkt", "geometry"}
+    return {name: f"attribute_{name}" if name in taken else name for name in names}
 
 
 def _citation_text(citations: list[dict]) -> str:
@@ -67,15 +77,27 @@ def geojson_document(assembly: Assembly) -> dict:
     """A FeatureCollection per RFC 7946: one feature per event, citations inlined."""
     from shapely.geometry import mapping
 
+    from .assemble import flat_record, geometry_of
+
+    renamed = attribute_names(assembly)
     features = []
-    for record in assembly.events.to_dict("records"):
+    geometries: dict[str, dict] = {}
+    for event, key, shape in zip(
+        assembly.records, assembly.shape_keys, assembly.shapes, strict=True
+    ):
+        record = flat_record(event)
         properties = {name: _clean(record[name]) for name in PROPERTIES}
-        properties["sources"] = [s for s in properties["sources"].split("; ") if s]
-        properties["actors"] = [a for a in properties["actors"].split("; ") if a]
-        properties["citations"] = _citations(assembly, record["sources"])
-        geometry = json.loads(json.dumps(mapping(record["geometry"])))
+        properties["sources"] = [_clean(s) for s in event.sources]
+        properties["actors"] = [_clean(a) for a in event.actors]
+        properties["citations"] = _citations(assembly, event)
+        properties["origins"] = event.origins
+        for name, value in event.attributes:
+            properties[renamed[name]] = _clean(value)
+        if key not in geometries:
+            geometries[key] = json.loads(json.dumps(mapping(geometry_of(shape))))
         features.append(
-            {"type": "Feature", "id": record["id"], "properties": properties, "geometry": geometry}
+            {"type": "Feature", "id": event.id, "properties": properties,
+             "geometry": geometries[key]}
         )
     return {"type": "FeatureCollection", "features": features}
 
@@ -90,8 +112,12 @@ def flat_frame(assembly: Assembly):
     frame = assembly.events[[*PROPERTIES, "geometry"]].copy()
     for name in PROPERTIES:
         frame[name] = [_clean(v) for v in frame[name]]
+    frame["origins"] = [event.origins for event in assembly.records]
+    for column, name in attribute_names(assembly).items():
+        frame[name] = [_clean(dict(event.attributes).get(column, ""))
+                       for event in assembly.records]
     frame["citations"] = [
-        _citation_text(_citations(assembly, ids)) for ids in frame["sources"]
+        _citation_text(_citations(assembly, event)) for event in assembly.records
     ]
     return frame
 

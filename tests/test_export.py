@@ -281,3 +281,30 @@ def test_nul_is_removed_the_same_way_in_every_format(hostile_data, tmp_path, fmt
         frame = pyogrio.read_dataframe(out, layer="events_lines")
         evidence = frame.set_index("id").loc["tanker-to-cardon", "evidence"]
     assert evidence == "beforeafter the NUL"  # as the map shows it (safety.clean_text)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml", "csv"])
+def test_a_datasets_own_columns_are_exported_in_every_format(tmp_path, fmt):
+    custom = assemble(load_dataset(FIXTURES / "custom"))
+    out = tmp_path / f"events.{fmt}"
+    export(custom, fmt, out)
+    if fmt == "geojson":
+        features = json.loads(out.read_text(encoding="utf-8"))["features"]
+        values = {f["id"]: (f["properties"]["province"], f["properties"]["town"])
+                  for f in features}
+    elif fmt == "csv":
+        import csv
+
+        with out.open(encoding="utf-8", newline="") as handle:
+            values = {r["id"]: (r["province"], r["town"]) for r in csv.DictReader(handle)}
+    elif fmt == "kml":  # attributes travel as ExtendedData, which GDAL reads back as fields
+        frame = pyogrio.read_dataframe(out)
+        values = {r["Name"]: (r["province"], r["town"]) for r in frame.to_dict("records")}
+        values = {next(e.id for e in custom.records if e.title == k): v for k, v in values.items()}
+    else:
+        values = {}
+        for name, _ in pyogrio.list_layers(out):
+            frame = pyogrio.read_dataframe(out, layer=name)
+            values.update({r["id"]: (r["province"], r["town"]) for r in frame.to_dict("records")})
+    assert values["p1"] == ("Kyiv City", "Kyiv")
+    assert values["p2"] == ("Lviv Oblast", "Lviv")
