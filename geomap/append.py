@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import DataFileError, ValidationError
 from .load import decode, load_dataset, parse_table
@@ -50,8 +51,17 @@ def format_row(values: dict[str, str], header: list[str], newline: str = "\n") -
     return buffer.getvalue()
 
 
-def add_event(data_dir: Path | str, values: dict[str, str], *, dry_run: bool = False):
-    """Validate and append one event; returns ``(row_text, line, warnings)``.
+class Added(NamedTuple):
+    """What ``add_event`` appended (or would append): the row, its line, its warnings, its id."""
+
+    row: str
+    line: int
+    warnings: list
+    id: str
+
+
+def add_event(data_dir: Path | str, values: dict[str, str], *, dry_run: bool = False) -> Added:
+    """Validate and append one event; returns ``Added(row, line, warnings, id)``.
 
     ``values`` maps event columns to text; a missing ``id`` is derived from date and title.
     Raises ``ValidationError`` (nothing written) if the dataset with the new row has errors.
@@ -81,4 +91,4 @@ def add_event(data_dir: Path | str, values: dict[str, str], *, dry_run: bool = F
     warnings = [p for p in problems if p.path == str(path) and p.line == line]
     if not dry_run:
         write_atomic(path, original + (separator + row_text).encode("utf-8"))
-    return row_text, line, warnings
+    return Added(row_text, line, warnings, values["id"])

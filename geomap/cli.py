@@ -1,45 +1,79 @@
 """The ``geomap`` command line: the only module that imports click.
 
-Commands stay thin: each parses options, calls one library function, and turns a
-``GeomapError`` into a one-line message and a non-zero exit. Heavy libraries are imported inside
-the commands that need them, so ``geomap --help`` and ``geomap validate`` start fast.
+Each command parses its options, calls one library function and prints the result. There is one
+error path: a bad option value is a ``click.BadParameter`` (exit 2, with the usage line), and a
+``GeomapError`` from the library becomes a ``click.ClickException`` (one ``Error:`` line, exit 1).
+Heavy libraries are imported inside the commands that need them, so ``geomap --help`` and
+``geomap validate`` start fast.
 """
 
 from __future__ import annotations
 
-import functools
+import difflib
 import sys
-from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import GeomapError, ValidationError
+from .schema import CONFIDENCE_LEVELS, EVENT_KINDS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _fail(message: str, code: int = 1):
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
+class Group(click.Group):
+    """Turns geomap's own errors into click's: ``Error: …`` on one line and exit status 1."""
 
-
-def reports_errors(command):
-    """Turn geomap's own errors into a clean message and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
+    def invoke(self, ctx):
         try:
-            return command(*args, **kwargs)
+            return super().invoke(ctx)
         except ValidationError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            errors = sum(p.severity == "error" for p in exc.problems)
-            _fail(f"{errors} error{'s' * (errors != 1)} in the data; nothing written")
-        except GeomapError as exc:
-            _fail(str(exc))
+            from .commands import plural, report_lines
 
-    return wrapper
+            for line in report_lines(exc.problems):
+                click.echo(line, err=True)
+            errors = sum(p.severity == "error" for p in exc.problems)
+            raise click.ClickException(
+                f"{plural(errors, 'error')} in the data; nothing written"
+            ) from None
+        except GeomapError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+class Choice(click.Choice):
+    """``click.Choice`` whose error names the closest choice."""
+
+    def get_invalid_choice_message(self, value, ctx) -> str:
+        message = super().get_invalid_choice_message(value, ctx)
+        close = difflib.get_close_matches(str(value).lower(), self.choices, n=1)
+        return message + (f" Did you mean {close[0]!r}?" if close else "")
+
+
+def _data_dir(ctx, param, value):
+    from .commands import data_directory
+
+    return data_directory(value)
+
+
+def _tiles(ctx, param, value):
+    """An xyzservices name that needs no API key, or ``none``."""
+    if value is None or value.lower() == "none":
+        return value
+    import xyzservices
+
+    try:
+        provider = xyzservices.providers.query_name(value)
+    except ValueError:
+        names = list(xyzservices.providers.flatten())
+        close = difflib.get_close_matches(value, names, n=1, cutoff=0.8)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise click.BadParameter(
+            f"{value!r} is not an xyzservices tile provider{hint}; "
+            "see https://xyzservices.readthedocs.io or use 'none'"
+        ) from None
+    if provider.requires_token():
+        raise click.BadParameter(f"{value!r} needs an API key; choose a provider without one")
+    return value
 
 
 data_option = click.option(
@@ -48,6 +82,7 @@ data_option = click.option(
     default="data",
     show_default=True,
     type=click.Path(file_okay=False),
+    callback=_data_dir,
     help="Directory holding places.csv, sources.csv and events.csv.",
 )
 
@@ -63,9 +98,9 @@ def filter_options(command):
                      help="Keep events that start on or before DATE."),
         click.option("--actor", "actors", multiple=True, metavar="NAME",
                      help="Keep events involving this actor (repeatable; accents, case ignored)."),
-        click.option("--kind", "kinds", multiple=True, metavar="KIND",
-                     help="Keep events of this kind (repeatable): shipment, flight, visit, …"),
-        click.option("--confidence", metavar="LEVEL",
+        click.option("--kind", "kinds", multiple=True, type=Choice(EVENT_KINDS),
+                     help="Keep events of this kind (repeatable)."),
+        click.option("--confidence", type=Choice(CONFIDENCE_LEVELS),
                      help="Keep events at this confidence or higher "
                           "(alleged < reported < confirmed)."),
         click.option("--place", "places", multiple=True, metavar="PLACE",
@@ -95,92 +130,116 @@ class _Progress:
             self.bar = None
 
 
-def _criteria(years, since, until, actors, kinds, confidence, places):
+def _criteria(data_dir, years, since, until, actors, kinds, confidence, places):
+    """The filter options as ``Criteria``; a warning for each value that names nothing known."""
+    from .commands import filter_warnings
     from .filters import Criteria
+    from .load import load_dataset
 
-    return Criteria.from_options(
+    criteria = Criteria.from_options(
         years=years, since=since, until=until, actors=actors, kinds=kinds,
         confidence=confidence, places=places,
     )
+    if criteria.actors:
+        for line in filter_warnings(load_dataset(data_dir), criteria):
+            click.echo(f"Warning: {line}", err=True)
+    return criteria
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="geomap")
 def cli():
     """Map documented Iran–Venezuela cooperation from sourced CSV records.
 
     Records live in data/ (events.csv, places.csv, sources.csv); `geomap render`
     turns them into an interactive HTML map in which every feature cites its sources.
+    `geomap doctor` says what this machine has for each feature.
     """
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Render the events to an HTML map.")
 @data_option
 @click.option("--output", "-o", default="maps/index.html", show_default=True,
               type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--title", default=None, help="Title shown above the map.")
-@click.option("--tiles", default=None, metavar="NAME",
+@click.option("--tiles", default=None, metavar="NAME", callback=_tiles,
               help="Tiled basemap, an xyzservices name such as OpenStreetMap.Mapnik "
                    "[default: Esri.WorldGrayCanvas; none with --self-contained]; "
                    "'none' draws only the offline country outlines.")
 @click.option("--self-contained", is_flag=True,
-              help="Inline every script, style and image: one file that needs no network.")
+              help="No network request at all: scripts inlined and no tiles unless --tiles.")
+@click.option("--cdn", is_flag=True,
+              help="Load Leaflet from its CDN (a smaller file that needs the network to open).")
 @filter_options
-@reports_errors
-def render(data_dir, output, title, tiles, self_contained, **filters):
-    """Render the events to an interactive HTML map."""
-    from .pipeline import render_map
+def render(data_dir, output, title, tiles, self_contained, cdn, **filters):
+    """Render the events to an interactive HTML map.
 
+    The map opens offline: Leaflet and geomap's script are inlined, and the country outlines
+    beneath the tiles show without a network (--cdn links the scripts instead).
+
+    \b
+    Example:
+      geomap render --kind flight --year 2020 -o maps/flights-2020.html
+    """
+    from .commands import plural
+    from .pipeline import render_map
+    from .render import DEFAULT_TILES
+
+    if cdn and self_contained:
+        raise click.UsageError("--cdn and --self-contained exclude each other")
+    if tiles is None:
+        tiles = "none" if self_contained else DEFAULT_TILES
     summary = render_map(
-        data_dir, output, title=title, tiles=tiles, criteria=_criteria(**filters),
-        self_contained=self_contained, progress=_Progress("Routing"),
+        data_dir, output, title=title, tiles=tiles, criteria=_criteria(data_dir, **filters),
+        self_contained=not cdn, progress=_Progress("Routing"),
     )
     click.echo(
-        f"wrote {summary.path}: {summary.events} events from {summary.sources} sources "
-        f"({summary.size / 1024:,.0f} KiB)"
+        f"wrote {summary.path}: {plural(summary.events, 'event')} from "
+        f"{plural(summary.sources, 'source')} ({summary.size / 1024:,.0f} KiB)"
     )
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Check the data against every rule.")
 @data_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@reports_errors
-def validate(data_dir, strict):
-    """Check the data against every rule and list all problems as file:line."""
-    from .load import load_dataset
-    from .validate import check
+@click.option("--all", "every", is_flag=True,
+              help="List every warning (by default, repeated ones are counted on one line).")
+def validate(data_dir, strict, every):
+    """Check the data against every rule and list all problems as file:line.
 
-    dataset = load_dataset(data_dir)
-    problems = check(dataset)
-    for problem in problems:
-        click.echo(str(problem))
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    counts = ", ".join(f"{len(t.rows)} {name.removesuffix('.csv')}"
-                       for name, t in dataset.tables().items())
-    click.echo(
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
-        f"in {data_dir} ({counts})"
-    )
-    if errors or (strict and warnings):
+    Errors come first, one per line; then the warnings, one line per rule with a count.
+
+    \b
+    Example:
+      geomap validate --all
+    """
+    from .commands import report_lines, validate_data
+
+    report = validate_data(data_dir)
+    for line in report_lines(report.problems, every=every):
+        click.echo(line)
+    click.echo(report.summary())
+    if report.errors or (strict and report.warnings):
         sys.exit(1)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Search the gazetteer for a place.")
 @data_option
 @click.argument("query", required=False, default="")
-@click.option("--limit", default=10, show_default=True, help="At most this many places.")
-@reports_errors
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1),
+              help="At most this many places.")
 def places(data_dir, query, limit):
-    """Search the gazetteer by id, name or alias (fuzzy; accents and case ignored)."""
-    from .gazetteer import Gazetteer
-    from .load import read_table
-    from .schema import PLACES_FILE
+    """Search the gazetteer by id, name or alias (fuzzy; accents and case ignored).
 
-    table = read_table(Path(data_dir) / PLACES_FILE)
-    found = Gazetteer.from_rows(table.rows).search(query, limit=limit if query else 10_000)
-    if not found:
-        _fail(f"no place matches {query!r}")
+    Without a query, lists the places by id.
+
+    \b
+    Example:
+      geomap places tachira
+    """
+    from .commands import find_places
+
+    found = find_places(data_dir, query, limit)
     width = max(len(p.id) for p in found)
     for place in found:
         click.echo(
@@ -189,79 +248,130 @@ def places(data_dir, query, limit):
         )
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Count events by year, kind and actor.")
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+@click.option("--format", "fmt", type=Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
 @filter_options
-@reports_errors
 def stats(data_dir, fmt, **filters):
-    """Count events by year and kind, actor and confidence, and the sources they cite."""
+    """Count events by year and kind, actor and confidence, and the sources they cite.
+
+    \b
+    Example:
+      geomap stats --kind flight --format json
+    """
     from .pipeline import event_stats
 
-    click.echo(event_stats(data_dir, fmt, criteria=_criteria(**filters)))
+    click.echo(event_stats(data_dir, fmt, criteria=_criteria(data_dir, **filters)))
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Export the events for GIS tools.")
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["geojson", "gpkg", "kml", "csv"]),
+@click.option("--format", "fmt", type=Choice(["geojson", "gpkg", "kml", "csv"]),
               required=True, help="GeoJSON (RFC 7946), GeoPackage, KML, or CSV with WKT.")
 @click.option("--output", "-o", required=True, metavar="FILE",
               help="File to write, or - for standard output (geojson and csv).")
 @filter_options
-@reports_errors
 def export(data_dir, fmt, output, **filters):
-    """Export the events for GIS tools (QGIS, GDAL, Google Earth)."""
+    """Export the events for GIS tools (QGIS, GDAL, Google Earth).
+
+    \b
+    Example:
+      geomap export --format gpkg -o events.gpkg
+    """
     from .pipeline import export_events
 
+    target = click.get_binary_stream("stdout") if output == "-" else output
     path, count = export_events(
-        data_dir, fmt, output, criteria=_criteria(**filters), progress=_Progress("Routing")
+        data_dir, fmt, target, criteria=_criteria(data_dir, **filters),
+        progress=_Progress("Routing"),
     )
     if path is not None:
-        click.echo(f"wrote {path}: {count} events", err=False)
+        from .commands import plural
+
+        click.echo(f"wrote {path}: {plural(count, 'event')}")
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Append one event to events.csv.")
 @data_option
 @click.option("--date", required=True, metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--end-date", "end_date", metavar="DATE", help="Last day of a span, if any.")
-@click.option("--kind", required=True, metavar="KIND",
-              help="shipment, flight, visit, seizure, statement, agreement, payment, appointment.")
+@click.option("--kind", required=True, type=Choice(EVENT_KINDS), help="The kind of event.")
 @click.option("--title", required=True, help="A short title.")
 @click.option("--places", required=True, metavar="STOPS",
               help="Stops in travel order, 'origin > destination'; ids, names or 'lat,lon'.")
 @click.option("--sources", required=True, metavar="IDS", help="Source ids, ';'-separated.")
-@click.option("--confidence", required=True, metavar="LEVEL",
-              help="confirmed, reported or alleged (see data/README.md).")
+@click.option("--confidence", required=True, type=Choice(CONFIDENCE_LEVELS),
+              help="How sure we are (see data/README.md).")
 @click.option("--actors", default="", metavar="NAMES", help="Actors, ';'-separated.")
 @click.option("--summary", default="", help="One or two sentences in your own words.")
 @click.option("--evidence", default="", help="A short verbatim quote from the source.")
 @click.option("--carrier", default="", help="Vessel or aircraft/operator, when known.")
 @click.option("--id", "event_id", default="", help="Event id (default: from date and title).")
 @click.option("--dry-run", is_flag=True, help="Validate and print the row; write nothing.")
-@reports_errors
 def add(data_dir, dry_run, event_id, **values):
-    """Append one event to events.csv after validating it with the whole dataset."""
+    """Append one event to events.csv after validating it with the whole dataset.
+
+    \b
+    Example:
+      geomap add --date 2020-05 --kind visit --title "Minister visits Caracas" \\
+        --places "Tehran > Caracas" --sources SOURCE-ID --confidence reported --dry-run
+    """
     from .append import add_event
+    from .commands import report_lines
 
-    row, line, warnings = add_event(data_dir, {"id": event_id, **values}, dry_run=dry_run)
-    for problem in warnings:
-        click.echo(str(problem), err=True)
-    target = Path(data_dir) / "events.csv"
+    added = add_event(data_dir, {"id": event_id, **values}, dry_run=dry_run)
+    for line in report_lines(added.warnings):
+        click.echo(line, err=True)
+    target = data_dir / "events.csv"
     if dry_run:
-        click.echo(row, nl=False)
-        click.echo(f"(dry run: would be {target}:{line}; nothing written)", err=True)
+        click.echo(added.row, nl=False)
+        click.echo(f"(dry run: would be {target}:{added.line}; nothing written)", err=True)
     else:
-        click.echo(f"added {target}:{line}: {row.split(',', 1)[0]}")
+        click.echo(f"added {target}:{added.line}: {added.id}")
 
 
-@cli.command("fetch-assets", context_settings=CONTEXT)
+@cli.command("fetch-assets", context_settings=CONTEXT,
+             short_help="Fill the pinned-asset cache for offline maps.")
+@click.option("--data", "data_dir", default=None, hidden=True,
+              help="Accepted for symmetry with the other commands; the cache is per user.")
 @click.option("--npm", is_flag=True,
               help="Take the files from the npm registry's packages instead of the CDN.")
-@reports_errors
-def fetch_assets(npm):
-    """Download the pinned scripts and styles for --self-contained maps, verifying checksums."""
+def fetch_assets(data_dir, npm):
+    """Download the pinned scripts and styles that maps inline, verifying checksums.
+
+    The cache is per user (GEOMAP_ASSETS names another folder), so --data is accepted and
+    ignored.
+
+    \b
+    Example:
+      geomap fetch-assets --npm
+    """
     from .assets import cache_dir, fetch_all
 
     paths = fetch_all(npm=npm)
     click.echo(f"{len(paths)} pinned assets verified in {cache_dir()}")
+
+
+@cli.command(context_settings=CONTEXT, short_help="Say what this machine has for each feature.")
+def doctor():
+    """Check what each feature needs on this machine and say how to get what is missing.
+
+    Exits 0 when everything is present, 1 when something is missing.
+
+    \b
+    Example:
+      geomap doctor
+    """
+    from .doctor import diagnose
+
+    checks = diagnose()
+    width = max(len(c.feature) for c in checks)
+    for check in checks:
+        status = "ok" if check.ok else "MISSING"
+        click.echo(f"{status:<8} {check.feature:<{width}}  {check.detail}")
+    missing = [c for c in checks if not c.ok]
+    if missing:
+        click.echo(f"{len(missing)} of {len(checks)} missing; the lines above say how to get "
+                   "them", err=True)
+        sys.exit(1)

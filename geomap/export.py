@@ -172,10 +172,11 @@ def _write_kml(frame, tmp: str) -> None:
 
 
 def export(assembly: Assembly, fmt: str, output: str | Path) -> Path | None:
-    """Write the events in ``fmt`` to ``output`` (``'-'`` for stdout with GeoJSON or CSV)."""
+    """Write the events in ``fmt`` to ``output``: a path, or ``'-'`` or a binary stream for
+    GeoJSON or CSV (``'-'`` is standard output)."""
     if fmt not in FORMATS:
         raise OutputError(f"format {fmt!r} is not one of {', '.join(FORMATS)}", column="--format")
-    if str(output) == "-":
+    if str(output) == "-" or hasattr(output, "write"):
         if fmt not in STREAMABLE:
             raise OutputError(
                 f"{fmt} cannot be written to standard output; give --output FILE",
@@ -183,9 +184,10 @@ def export(assembly: Assembly, fmt: str, output: str | Path) -> Path | None:
             )
         import sys
 
+        stream = output if hasattr(output, "write") else sys.stdout.buffer
         data = geojson_bytes(assembly) if fmt == "geojson" else csv_bytes(assembly)
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        stream.write(data)
+        stream.flush()
         return None
     path = Path(output)
     if fmt == "geojson":

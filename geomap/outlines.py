@@ -1,0 +1,127 @@
+"""Is a place inside the country it names? Checked against the shipped country outlines.
+
+The outlines (``static/countries.geojson``, Natural Earth 1:110m) are coarse, so a point counts
+as inside when it lies within ``TOLERANCE_DEGREES`` of its country; seas are not checked. Plain
+Python (ray casting), so ``geomap validate`` imports no geometry library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+#: How far outside its outline a place may lie (about 110 km), for coasts and islands.
+TOLERANCE_DEGREES = 1.0
+_UNCHECKED_KINDS = {"sea"}
+
+Ring = list[tuple[float, float]]
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, tuple[str, list[list[Ring]]]]:
+    """ISO alpha-2 code -> (name, polygons as lists of (lon, lat) rings)."""
+    text = resources.files("geomap").joinpath("static", "countries.geojson").read_text("utf-8")
+    out: dict = {}
+    for feature in json.loads(text)["features"]:
+        code = feature["properties"].get("iso_a2", "")
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"]
+        if geometry["type"] == "Polygon":
+            polygons = [polygons]
+        if len(code) == 2:
+            rings = [[[(x, y) for x, y in ring] for ring in polygon] for polygon in polygons]
+            name, known = out.get(code, (feature["properties"]["name"], []))
+            out[code] = (name, known + rings)
+    return out
+
+
+def _inside(lon: float, lat: float, polygon: list[Ring]) -> bool:
+    """Even-odd ray casting over a polygon's rings (holes included).
+
+    >>> square = [[(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)]]
+    >>> _inside(2, 2, square), _inside(5, 2, square)
+    (True, False)
+    """
+    inside = False
+    for ring in polygon:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+def _distance(lon: float, lat: float, polygon: list[Ring]) -> float:
+    """Degrees (longitude scaled by the cosine of latitude) to the polygon's nearest edge."""
+    scale = math.cos(math.radians(lat))
+    best = math.inf
+    for ring in polygon:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+            ax, ay = (x1 - lon) * scale, y1 - lat
+            bx, by = (x2 - lon) * scale, y2 - lat
+            dx, dy = bx - ax, by - ay
+            length = dx * dx + dy * dy
+            t = 0.0 if length == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length))
+            best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+    return best
+
+
+def in_country(lat: float, lon: float, code: str) -> bool | None:
+    """Whether a point lies in (or within the tolerance of) a country; ``None`` if the outlines
+    do not have that country."""
+    if code not in countries():
+        return None
+    polygons = countries()[code][1]
+    if any(_inside(lon, lat, p) for p in polygons):
+        return True
+    return min(_distance(lon, lat, p) for p in polygons) <= TOLERANCE_DEGREES
+
+
+def _fixes(lat: float, lon: float):
+    """Likely typing slips and what to call them, most likely first."""
+    yield (lon, lat), "latitude and longitude swapped?"
+    yield (-lon, -lat), "latitude and longitude swapped, and their signs?"
+    yield (-lon, lat), "latitude and longitude swapped, and a sign?"
+    yield (lon, -lat), "latitude and longitude swapped, and a sign?"
+    yield (-lat, lon), "the sign of the latitude?"
+    yield (lat, -lon), "the sign of the longitude?"
+
+
+def place_problem(lat: float, lon: float, code: str) -> str | None:
+    """Why a point cannot be in its stated country, with the likely slip if one fits.
+
+    >>> place_problem(10.5061, -66.9146, "VE") is None
+    True
+    >>> place_problem(-66.9146, 10.5061, "VE")
+    '-66.9146,10.5061 is not in Venezuela (VE) per the shipped outlines, but 10.5061,-66.9146 is: latitude and longitude swapped?'
+    """  # noqa: E501
+    if in_country(lat, lon, code) is not False:
+        return None
+    name = countries()[code][0]
+    where = f"{lat:g},{lon:g} is not in {name} ({code}) per the shipped outlines"
+    for (new_lat, new_lon), slip in _fixes(lat, lon):
+        if -90 <= new_lat <= 90 and in_country(new_lat, new_lon, code):
+            return f"{where}, but {new_lat:g},{new_lon:g} is: {slip}"
+    return f"{where}; check lat, lon and country"
+
+
+def outside_country(places) -> list[tuple[int, str, str]]:
+    """``(line, column, message)`` for each place of a places table outside its country.
+
+    Rows whose coordinates or country do not parse are left to the other rules.
+    """
+    out = []
+    for line, row in places.records():
+        if row.get("kind", "").strip() in _UNCHECKED_KINDS:
+            continue
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except (KeyError, ValueError):
+            continue
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not (lat or lon):
+            continue
+        problem = place_problem(lat, lon, row.get("country", "").strip())
+        if problem:
+            out.append((line, "lat", problem))
+    return out
