@@ -11,6 +11,7 @@ import json
 import math
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 #: How far outside its outline a place may lie (about 110 km), for coasts and islands.
 TOLERANCE_DEGREES = 1.0
@@ -46,7 +47,7 @@ def _inside(lon: float, lat: float, polygon: list[Ring]) -> bool:
     """
     inside = False
     for ring in polygon:
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+        for (x1, y1), (x2, y2) in pairwise(ring):
             if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
                 inside = not inside
     return inside
@@ -57,7 +58,7 @@ def _distance(lon: float, lat: float, polygon: list[Ring]) -> float:
     scale = math.cos(math.radians(lat))
     best = math.inf
     for ring in polygon:
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+        for (x1, y1), (x2, y2) in pairwise(ring):
             ax, ay = (x1 - lon) * scale, y1 - lat
             bx, by = (x2 - lon) * scale, y2 - lat
             dx, dy = bx - ax, by - ay
