@@ -77,7 +77,8 @@ def format_summary(summary: dict, fmt: str) -> str:
     year_rows.append(["all", *(sum(c[k] for c in summary["by_year"].values()) for k in kinds),
                       summary["events"]])
     parts = [
-        f"{summary['events']} events from {summary['sources']} sources",
+        f"{summary['events']} event{'s' * (summary['events'] != 1)} from "
+        f"{summary['sources']} source{'s' * (summary['sources'] != 1)}",
         "",
         _table(year_rows, ["year", *kinds, "total"]),
         "",

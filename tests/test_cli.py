@@ -417,3 +417,24 @@ def test_add_reports_the_new_id_from_the_library(basic_data):
     assert result.stdout == (
         f"added {basic_data / 'events.csv'}:6: 2020-08-a-quoted-title\n"
     )
+
+
+def test_stats_counts_have_plural_forms(basic_data):
+    result = geomap("stats", "--data", basic_data, "--kind", "visit")
+    assert result.stdout.splitlines()[0] == "1 event from 2 sources"
+    result = geomap("stats", "--data", basic_data, "--kind", "shipment")
+    assert result.stdout.splitlines()[0] == "1 event from 1 source"
+
+
+def test_add_with_an_unknown_source_names_the_closest(basic_data):
+    result = geomap("add", "--data", basic_data, "--date", "2020", "--kind", "visit",
+                    "--title", "t", "--places", "caracas", "--sources", "nws-a",
+                    "--confidence", "reported", "--evidence", "Quote.", "--dry-run")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{basic_data / 'events.csv'}:6: sources: unknown source 'nws-a' (did you mean "
+        "'news-a'?)",
+        f"{basic_data / 'sources.csv'}:3: url: no URL: readers cannot follow this source "
+        "[warning]",
+        "Error: 1 error in the data; nothing written",
+    ]
