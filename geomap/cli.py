@@ -281,7 +281,7 @@ def export(data_dir, fmt, output, **filters):
     """
     from .pipeline import export_events
 
-    target = click.get_binary_stream("stdout") if output == "-" else output
+    target = click.open_file("-", "wb") if output == "-" else output
     path, count = export_events(
         data_dir, fmt, target, criteria=_criteria(data_dir, **filters),
         progress=_Progress("Routing"),
