@@ -314,8 +314,8 @@ def add(data_dir, dry_run, event_id, **values):
 
     \b
     Example:
-      geomap add --date 2020-05 --kind visit --title "Minister visits Caracas" \\
-        --places "Tehran > Caracas" --sources SOURCE-ID --confidence reported --dry-run
+      geomap add --date 2020-08 --kind statement --title "Maduro orders missile evaluation" \\
+        --places Venezuela --sources global-research-2020-08-25 --confidence reported --dry-run
     """
     from .append import add_event
     from .commands import report_lines

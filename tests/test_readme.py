@@ -40,3 +40,28 @@ def test_example_runs(command, tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def help_examples() -> list[tuple[str, str]]:
+    """(command, example) for the ``Example:`` of every command's help."""
+    from geomap.cli import cli
+
+    out = []
+    for name, command in sorted(cli.commands.items()):
+        text = command.help.split("Example:", 1)[1].replace("\\\n", " ")
+        out.append((name, " ".join(text.split())))
+    return out
+
+
+@pytest.mark.parametrize(("name", "example"), help_examples(), ids=[n for n, _ in help_examples()])
+def test_help_example_runs(name, example, tmp_path):
+    """Each command's help example runs against a copy of data/ (doctor's exit status says
+    whether this machine has everything, so either is fine there)."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "maps").mkdir()
+    args = shlex.split(example)
+    assert args[:2] == ["geomap", name]
+    result = subprocess.run([sys.executable, "-m", "geomap", *args[1:]], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode in ((0, 1) if name == "doctor" else (0,)), result.stderr
+    assert "Traceback" not in result.stderr
