@@ -73,10 +73,27 @@ def in_country(lat: float, lon: float, code: str) -> bool | None:
     do not have that country."""
     if code not in countries():
         return None
-    polygons = countries()[code][1]
-    if any(_inside(lon, lat, p) for p in polygons):
-        return True
-    return min(_distance(lon, lat, p) for p in polygons) <= TOLERANCE_DEGREES
+    margin_lon = TOLERANCE_DEGREES / max(math.cos(math.radians(lat)), 0.05)
+    for polygon, (west, south, east, north) in zip(
+        countries()[code][1], _bounds(code), strict=True
+    ):
+        if not (south - TOLERANCE_DEGREES <= lat <= north + TOLERANCE_DEGREES
+                and west - margin_lon <= lon <= east + margin_lon):
+            continue
+        if _inside(lon, lat, polygon) or _distance(lon, lat, polygon) <= TOLERANCE_DEGREES:
+            return True
+    return False
+
+
+@lru_cache(maxsize=512)
+def _bounds(code: str) -> list[tuple[float, float, float, float]]:
+    """(west, south, east, north) of each polygon of a country."""
+    out = []
+    for polygon in countries()[code][1]:
+        xs = [x for x, _ in polygon[0]]
+        ys = [y for _, y in polygon[0]]
+        out.append((min(xs), min(ys), max(xs), max(ys)))
+    return out
 
 
 def _fixes(lat: float, lon: float):
@@ -89,6 +106,7 @@ def _fixes(lat: float, lon: float):
     yield (lat, -lon), "the sign of the longitude?"
 
 
+@lru_cache(maxsize=65536)
 def place_problem(lat: float, lon: float, code: str) -> str | None:
     """Why a point cannot be in its stated country, with the likely slip if one fits.
 
