@@ -19,6 +19,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import DataFileError, OutputError, ValidationError
 from .load import Dataset, decode, lock_file, open_data_file, parse_table, read_fd, read_table
@@ -57,8 +58,17 @@ def format_row(values: dict[str, str], header: list[str], newline: str = "\n") -
     return buffer.getvalue()
 
 
-def add_event(data_dir: Path | str, values: dict[str, str], *, dry_run: bool = False):
-    """Validate and append one event; returns ``(row_text, line, warnings)``.
+class Added(NamedTuple):
+    """What ``add_event`` appended (or would append): the row, its line, its warnings, its id."""
+
+    row: str
+    line: int
+    warnings: list
+    id: str
+
+
+def add_event(data_dir: Path | str, values: dict[str, str], *, dry_run: bool = False) -> Added:
+    """Validate and append one event; returns ``Added(row, line, warnings, id)``.
 
     ``values`` maps event columns to text; a missing ``id`` is derived from date and title.
     Raises ``ValidationError`` (nothing written) if the dataset with the new row has errors.
@@ -101,7 +111,7 @@ def add_event(data_dir: Path | str, values: dict[str, str], *, dry_run: bool = F
             _append(fd, path, len(original), (separator + row_text).encode("utf-8"))
     finally:
         os.close(fd)  # also releases the lock
-    return row_text, line, warnings
+    return Added(row_text, line, warnings, values["id"])
 
 
 def _append(fd: int, path: Path, size: int, data: bytes) -> None:

@@ -1,22 +1,24 @@
 """The ``geomap`` command line: the only module that imports click.
 
-Commands stay thin: each parses options, calls one library function, and turns a
-``GeomapError`` into a one-line message and a non-zero exit. Heavy libraries are imported inside
-the commands that need them, so ``geomap --help`` and ``geomap validate`` start fast.
+Each command parses its options, calls one library function and prints the result. There is one
+error path: a bad option value is a ``click.BadParameter`` (exit 2, with the usage line), and a
+``GeomapError`` from the library becomes a ``click.ClickException`` (one ``Error:`` line, exit 1).
+Heavy libraries are imported inside the commands that need them, so ``geomap --help`` and
+``geomap validate`` start fast.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import errno
-import functools
 import sys
-from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import GeomapError, ValidationError
+from .schema import CONFIDENCE_LEVELS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -28,42 +30,69 @@ def _echo(text: str = "", *, err: bool = False, nl: bool = True, block: bool = F
     click.echo(terminal_text(text, keep_newlines=block), err=err, nl=nl)
 
 
-def _fail(message: str, code: int = 1):
-    _echo(f"Error: {message}", err=True)
-    sys.exit(code)
+class _Error(click.ClickException):
+    """``Error: …`` on one line, with any control character from the data shown escaped."""
+
+    def format_message(self) -> str:
+        from .safety import terminal_text
+
+        return terminal_text(self.message)
 
 
-def _stdout_failed(exc: OSError):
-    """Standard output is full or closed: say so once, and stop Python repeating it at exit."""
-    import os
+class Group(click.Group):
+    """Turns geomap's own errors into click's: ``Error: …`` on one line and exit status 1."""
 
-    with contextlib.suppress(OSError, ValueError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    _fail(f"standard output: cannot write: {exc.strerror or exc}")
-
-
-def reports_errors(command):
-    """Turn geomap's own errors into a clean message and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
+    def invoke(self, ctx):
         try:
-            result = command(*args, **kwargs)
+            result = super().invoke(ctx)
             sys.stdout.flush()
             return result
         except ValidationError as exc:
-            for problem in exc.problems:
-                _echo(str(problem), err=True)
+            from .commands import report_lines
+            from .words import plural
+
+            for line in report_lines(exc.problems):
+                _echo(line, err=True)
             errors = sum(p.severity == "error" for p in exc.problems)
-            _fail(f"{errors} error{'s' * (errors != 1)} in the data; nothing written")
+            raise _Error(f"{plural(errors, 'error')} in the data; nothing written") from None
         except GeomapError as exc:
-            _fail(str(exc))
+            raise _Error(str(exc)) from None
         except OSError as exc:
             if exc.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF):
                 raise
-            _stdout_failed(exc)
+            import os
 
-    return wrapper
+            # Standard output is full or closed: say so once; stop Python repeating it at exit.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise _Error(f"standard output: cannot write: {exc.strerror or exc}") from None
+
+
+class Choice(click.Choice):
+    """``click.Choice`` whose error names the closest choice."""
+
+    def get_invalid_choice_message(self, value, ctx) -> str:
+        message = super().get_invalid_choice_message(value, ctx)
+        close = difflib.get_close_matches(str(value).lower(), self.choices, n=1)
+        return message + (f" Did you mean {close[0]!r}?" if close else "")
+
+
+def _data_dir(ctx, param, value):
+    from .commands import data_directory
+
+    return data_directory(value)
+
+
+def _tiles(ctx, param, value):
+    """An xyzservices name that needs no API key, or ``none``."""
+    if value is None or value.lower() == "none":
+        return value
+    from .render import tile_provider_name
+
+    try:
+        return tile_provider_name(value)
+    except GeomapError as exc:
+        raise click.BadParameter(exc.message) from None
 
 
 data_option = click.option(
@@ -72,6 +101,7 @@ data_option = click.option(
     default="data",
     show_default=True,
     type=click.Path(file_okay=False),
+    callback=_data_dir,
     help="Directory holding places.csv, sources.csv and events.csv.",
 )
 
@@ -95,12 +125,24 @@ def filter_options(command):
         click.option("--actor", "actors", multiple=True, metavar="NAME",
                      help="Keep events involving this actor (repeatable; accents, case ignored)."),
         click.option("--kind", "kinds", multiple=True, metavar="KIND",
-                     help="Keep events of this kind (repeatable): shipment, flight, visit, …"),
-        click.option("--confidence", metavar="LEVEL",
+                     help="Keep events of this kind (repeatable; the dataset's kinds)."),
+        click.option("--confidence", type=Choice(CONFIDENCE_LEVELS),
                      help="Keep events at this confidence or higher "
                           "(alleged < reported < confirmed)."),
         click.option("--place", "places", multiple=True, metavar="PLACE",
-                     help="Keep events that touch this place (id, name or alias; repeatable)."),
+                     help="Keep events that touch this place (id, name, alias or exact "
+                          "LAT,LON; repeatable)."),
+        click.option("--near", metavar="LAT,LON,KM",
+                     help="Keep events with a stop within KM kilometres of LAT,LON."),
+        click.option("--bbox", metavar="W,S,E,N",
+                     help="Keep events with a stop in this box (degrees; W > E crosses 180°)."),
+        click.option("--within", multiple=True, metavar="AREA",
+                     help="Keep events with a stop inside this country (name or ISO code)."),
+        click.option("--where", multiple=True, metavar="COLUMN=VALUE",
+                     help="Keep events whose own column has this value (repeatable)."),
+        click.option("--origins", type=click.IntRange(min=1), metavar="N",
+                     help="Keep events whose sources come down to at least N independent "
+                          "origins."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -126,92 +168,137 @@ class _Progress:
             self.bar = None
 
 
-def _criteria(years, since, until, actors, kinds, confidence, places):
+def _check_kinds(data_dir, kinds, option: str = "--kind"):
+    """Kinds come from the dataset's vocabulary: a bad one is an option error (exit 2)."""
+    if not kinds:
+        return
+    from .commands import kind_ids
+
+    known = kind_ids(data_dir)
+    for kind in [kinds] if isinstance(kinds, str) else kinds:
+        if kind not in known:
+            close = difflib.get_close_matches(kind.lower(), known, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise click.BadParameter(
+                f"{kind!r} is not one of {', '.join(map(repr, known))}.{hint}",
+                param_hint=f"'{option}'",
+            )
+
+
+def _criteria(data_dir, years, since, until, actors, kinds, confidence, places, near=None,
+              bbox=None, within=(), where=(), origins=None):
+    """The filter options as ``Criteria``; a warning for each value that names nothing known."""
+    from .commands import filter_warnings
     from .filters import Criteria
+    from .load import load_dataset
 
-    return Criteria.from_options(
+    criteria = Criteria.from_options(
         years=years, since=since, until=until, actors=actors, kinds=kinds,
-        confidence=confidence, places=places,
+        confidence=confidence, places=places, near=near, bbox=bbox, within=within,
+        where=where, origins=origins,
     )
+    _check_kinds(data_dir, kinds)
+    if criteria.actors:
+        for line in filter_warnings(load_dataset(data_dir), criteria):
+            _echo(f"Warning: {line}", err=True)
+    return criteria
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="geomap")
 def cli():
-    """Map documented Iran–Venezuela cooperation from sourced CSV records.
+    """Map documented events from sourced CSV records.
 
-    Records live in data/ (events.csv, places.csv, sources.csv); `geomap render`
-    turns them into an interactive HTML map in which every feature cites its sources.
+    Records live in a data directory (events.csv, places.csv, sources.csv; data/ by default);
+    `geomap render` turns them into an interactive HTML map in which every feature cites its
+    sources, and `geomap import` brings your own data. `geomap doctor` says what this machine
+    has for each feature.
     """
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Render the events to an HTML map.")
 @data_option
 @click.option("--output", "-o", default="maps/index.html", show_default=True,
               type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--title", default=None, help="Title shown above the map.")
-@click.option("--tiles", default=None, metavar="NAME",
+@click.option("--tiles", default=None, metavar="NAME", callback=_tiles,
               help="Tiled basemap, an xyzservices name such as OpenStreetMap.Mapnik "
                    "[default: Esri.WorldGrayCanvas; none with --self-contained]; "
                    "'none' draws only the offline country outlines.")
 @click.option("--self-contained", is_flag=True,
-              help="Inline every script, style and image: one file that needs no network.")
+              help="No network request at all: scripts inlined and no tiles unless --tiles.")
+@click.option("--cdn", is_flag=True,
+              help="Load Leaflet from its CDN (a smaller file that needs the network to open).")
 @filter_options
-@reports_errors
-def render(data_dir, output, title, tiles, self_contained, **filters):
-    """Render the events to an interactive HTML map."""
-    from .pipeline import render_map
+def render(data_dir, output, title, tiles, self_contained, cdn, **filters):
+    """Render the events to an interactive HTML map.
 
+    The map opens offline: Leaflet and geomap's script are inlined, and the country outlines
+    beneath the tiles show without a network (--cdn links the scripts instead).
+
+    \b
+    Example:
+      geomap render --kind flight --year 2020 -o maps/flights-2020.html
+    """
+    from .pipeline import render_map
+    from .render import DEFAULT_TILES
+    from .words import plural
+
+    if cdn and self_contained:
+        raise click.UsageError("--cdn and --self-contained exclude each other")
+    if tiles is None:
+        tiles = "none" if self_contained else DEFAULT_TILES
     summary = render_map(
-        data_dir, output, title=title, tiles=tiles, criteria=_criteria(**filters),
-        self_contained=self_contained, progress=_Progress("Routing"),
+        data_dir, output, title=title, tiles=tiles, criteria=_criteria(data_dir, **filters),
+        self_contained=not cdn, progress=_Progress("Routing"),
     )
     _echo(
-        f"wrote {summary.path}: {summary.events} events from {summary.sources} sources "
-        f"({summary.size / 1024:,.0f} KiB)"
+        f"wrote {summary.path}: {plural(summary.events, 'event')} from "
+        f"{plural(summary.sources, 'source')} ({summary.size / 1024:,.0f} KiB)"
     )
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Check the data against every rule.")
 @data_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@reports_errors
-def validate(data_dir, strict):
-    """Check the data against every rule and list all problems as file:line."""
-    from .load import load_dataset
-    from .validate import check
+@click.option("--all", "every", is_flag=True,
+              help="List every warning (by default, repeated ones are counted on one line).")
+def validate(data_dir, strict, every):
+    """Check the data against every rule and list all problems as file:line.
 
-    dataset = load_dataset(data_dir)
-    problems = check(dataset)
-    for problem in problems:
-        _echo(str(problem))
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    counts = ", ".join(f"{len(t.rows)} {name.removesuffix('.csv')}"
-                       for name, t in dataset.tables().items())
-    _echo(
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
-        f"in {data_dir} ({counts})"
-    )
-    if errors or (strict and warnings):
+    Errors come first, one per line; then the warnings, one line per rule with a count.
+
+    \b
+    Example:
+      geomap validate --all
+    """
+    from .commands import report_lines, validate_data
+
+    report = validate_data(data_dir)
+    for line in report_lines(report.problems, every=every):
+        _echo(line)
+    _echo(report.summary())
+    if report.errors or (strict and report.warnings):
         sys.exit(1)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Search the gazetteer for a place.")
 @data_option
 @click.argument("query", required=False, default="")
-@click.option("--limit", default=10, show_default=True, help="At most this many places.")
-@reports_errors
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1),
+              help="At most this many places.")
 def places(data_dir, query, limit):
-    """Search the gazetteer by id, name or alias (fuzzy; accents and case ignored)."""
-    from .gazetteer import Gazetteer
-    from .load import read_table, require_columns
-    from .schema import PLACE_COLUMNS, PLACES_FILE
+    """Search the gazetteer by id, name or alias (fuzzy; accents and case ignored).
 
-    table = require_columns(read_table(Path(data_dir) / PLACES_FILE), PLACE_COLUMNS)
-    found = Gazetteer.from_rows(table.rows).search(query, limit=limit if query else 10_000)
-    if not found:
-        _fail(f"no place matches {query!r}")
+    Without a query, lists the places by id.
+
+    \b
+    Example:
+      geomap places tachira
+    """
+    from .commands import find_places
+
+    found = find_places(data_dir, query, limit)
     width = max(len(p.id) for p in found)
     for place in found:
         _echo(
@@ -220,86 +307,146 @@ def places(data_dir, query, limit):
         )
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Count events by year, kind and actor.")
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+@click.option("--format", "fmt", type=Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
+@click.option("--by", default="year", show_default=True, metavar="year|month|COLUMN",
+              help="Count by year or month, or also by one of the dataset's own columns.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=0),
+              help="List this many actors (0: all).")
 @raw_option
 @filter_options
-@reports_errors
-def stats(data_dir, fmt, raw, **filters):
-    """Count events by year and kind, actor and confidence, and the sources they cite."""
+def stats(data_dir, fmt, by, top, raw, **filters):
+    """Count events by year and kind, actor and confidence, and the sources they cite.
+
+    \b
+    Example:
+      geomap stats --kind flight --by month --format json
+    """
     from .pipeline import event_stats
 
-    text = event_stats(data_dir, fmt, criteria=_criteria(**filters), raw=raw)
+    period, attribute = (by, None) if by in ("year", "month") else ("year", by)
+    text = event_stats(
+        data_dir, fmt, criteria=_criteria(data_dir, **filters), by=period, top=top or None,
+        attribute=attribute, raw=raw,
+    )
     if fmt == "table":
         _echo(text, block=True)
     else:
         click.echo(text)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Export the events for GIS tools.")
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["geojson", "gpkg", "kml", "csv"]),
+@click.option("--format", "fmt", type=Choice(["geojson", "gpkg", "kml", "csv"]),
               required=True, help="GeoJSON (RFC 7946), GeoPackage, KML, or CSV with WKT.")
 @click.option("--output", "-o", required=True, metavar="FILE",
               help="File to write, or - for standard output (geojson and csv).")
 @raw_option
 @filter_options
-@reports_errors
 def export(data_dir, fmt, output, raw, **filters):
-    """Export the events for GIS tools (QGIS, GDAL, Google Earth)."""
+    """Export the events for GIS tools (QGIS, GDAL, Google Earth).
+
+    \b
+    Example:
+      geomap export --format gpkg -o events.gpkg
+    """
     from .pipeline import export_events
 
+    target = click.open_file("-", "wb") if output == "-" else output
     path, count = export_events(
-        data_dir, fmt, output, criteria=_criteria(**filters), progress=_Progress("Routing"),
-        raw=raw,
+        data_dir, fmt, target, criteria=_criteria(data_dir, **filters),
+        progress=_Progress("Routing"), raw=raw,
     )
     if path is not None:
-        _echo(f"wrote {path}: {count} events", err=False)
+        from .words import plural
+
+        _echo(f"wrote {path}: {plural(count, 'event')}")
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="Append one event to events.csv.")
 @data_option
 @click.option("--date", required=True, metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--end-date", "end_date", metavar="DATE", help="Last day of a span, if any.")
 @click.option("--kind", required=True, metavar="KIND",
-              help="shipment, flight, visit, seizure, statement, agreement, payment, appointment.")
+              help="The kind of event, one of the dataset's kinds (shipment, flight, …).")
 @click.option("--title", required=True, help="A short title.")
 @click.option("--places", required=True, metavar="STOPS",
               help="Stops in travel order, 'origin > destination'; ids, names or 'lat,lon'.")
 @click.option("--sources", required=True, metavar="IDS", help="Source ids, ';'-separated.")
-@click.option("--confidence", required=True, metavar="LEVEL",
-              help="confirmed, reported or alleged (see data/README.md).")
+@click.option("--confidence", default="", type=Choice(["", *CONFIDENCE_LEVELS]),
+              help="How sure we are (see data/README.md); leave it out if not assessed.")
 @click.option("--actors", default="", metavar="NAMES", help="Actors, ';'-separated.")
 @click.option("--summary", default="", help="One or two sentences in your own words.")
 @click.option("--evidence", default="", help="A short verbatim quote from the source.")
 @click.option("--carrier", default="", help="Vessel or aircraft/operator, when known.")
 @click.option("--id", "event_id", default="", help="Event id (default: from date and title).")
 @click.option("--dry-run", is_flag=True, help="Validate and print the row; write nothing.")
-@reports_errors
 def add(data_dir, dry_run, event_id, **values):
-    """Append one event to events.csv after validating it with the whole dataset."""
+    """Append one event to events.csv after validating it with the whole dataset.
+
+    \b
+    Example:
+      geomap add --date 2020-08 --kind statement --title "Maduro orders missile evaluation" \\
+        --places Venezuela --sources global-research-2020-08-25 --confidence reported --dry-run
+    """
     from .append import add_event
+    from .commands import report_lines
 
-    row, line, warnings = add_event(data_dir, {"id": event_id, **values}, dry_run=dry_run)
-    for problem in warnings:
-        _echo(str(problem), err=True)
-    target = Path(data_dir) / "events.csv"
+    _check_kinds(data_dir, values["kind"])
+    added = add_event(data_dir, {"id": event_id, **values}, dry_run=dry_run)
+    for line in report_lines(added.warnings):
+        _echo(line, err=True)
+    target = data_dir / "events.csv"
     if dry_run:
-        _echo(row, nl=False, block=True)
-        _echo(f"(dry run: would be {target}:{line}; nothing written)", err=True)
+        _echo(added.row, nl=False, block=True)
+        _echo(f"(dry run: would be {target}:{added.line}; nothing written)", err=True)
     else:
-        _echo(f"added {target}:{line}: {row.split(',', 1)[0]}")
+        _echo(f"added {target}:{added.line}: {added.id}")
 
 
-@cli.command("fetch-assets", context_settings=CONTEXT)
+@cli.command("fetch-assets", context_settings=CONTEXT,
+             short_help="Fill the pinned-asset cache for offline maps.")
+@click.option("--data", "data_dir", default=None, hidden=True,
+              help="Accepted for symmetry with the other commands; the cache is per user.")
 @click.option("--npm", is_flag=True,
               help="Take the files from the npm registry's packages instead of the CDN.")
-@reports_errors
-def fetch_assets(npm):
-    """Download the pinned scripts and styles for --self-contained maps, verifying checksums."""
+def fetch_assets(data_dir, npm):
+    """Download the pinned scripts and styles that maps inline, verifying checksums.
+
+    The cache is per user (GEOMAP_ASSETS names another folder), so --data is accepted and
+    ignored.
+
+    \b
+    Example:
+      geomap fetch-assets --npm
+    """
     from .assets import cache_dir, fetch_all
 
     paths = fetch_all(npm=npm)
     click.echo(f"{len(paths)} pinned assets verified in {cache_dir()}")
+
+
+@cli.command(context_settings=CONTEXT, short_help="Say what this machine has for each feature.")
+def doctor():
+    """Check what each feature needs on this machine and say how to get what is missing.
+
+    Exits 0 when everything is present, 1 when something is missing.
+
+    \b
+    Example:
+      geomap doctor
+    """
+    from .doctor import diagnose
+
+    checks = diagnose()
+    width = max(len(c.feature) for c in checks)
+    for check in checks:
+        status = "ok" if check.ok else "MISSING"
+        click.echo(f"{status:<8} {check.feature:<{width}}  {check.detail}")
+    missing = [c for c in checks if not c.ok]
+    if missing:
+        click.echo(f"{len(missing)} of {len(checks)} missing; the lines above say how to get "
+                   "them", err=True)
+        sys.exit(1)

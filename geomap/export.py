@@ -243,15 +243,16 @@ def _write_kml(frame, tmp: str) -> None:
     )
 
 
-def export(assembly: Assembly, fmt: str, output: str | Path, *, raw: bool = False,
+def export(assembly: Assembly, fmt: str, output, *, raw: bool = False,
            data_dir: str | Path | None = None) -> Path | None:
-    """Write the events in ``fmt`` to ``output`` (``'-'`` for stdout with GeoJSON or CSV).
+    """Write the events in ``fmt`` to ``output``: a path, or ``'-'`` or a binary stream for
+    GeoJSON or CSV (``'-'`` is standard output).
 
     ``raw`` leaves formula-like CSV cells as they are; an output inside ``data_dir`` is refused.
     """
     if fmt not in FORMATS:
         raise OutputError(f"format {fmt!r} is not one of {', '.join(FORMATS)}", column="--format")
-    if str(output) == "-":
+    if str(output) == "-" or hasattr(output, "write"):
         if fmt not in STREAMABLE:
             raise OutputError(
                 f"{fmt} cannot be written to standard output; give --output FILE",
@@ -259,10 +260,11 @@ def export(assembly: Assembly, fmt: str, output: str | Path, *, raw: bool = Fals
             )
         import sys
 
+        stream = output if hasattr(output, "write") else sys.stdout.buffer
         data = geojson_bytes(assembly) if fmt == "geojson" else csv_bytes(assembly, raw=raw)
         try:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            stream.write(data)
+            stream.flush()
         except OSError as exc:
             raise OutputError(f"standard output: cannot write: {exc.strerror or exc}") from None
         return None

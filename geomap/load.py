@@ -123,6 +123,14 @@ def parse_table(text: str, path: Path) -> Table:
                 continue
             if table is None:
                 table = Table(path, [name.strip() for name in record], header_line=start)
+                names = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+                used = [n for d, n in names.items() if len(record) == 1 and d in record[0]]
+                if used:
+                    raise DataFileError(
+                        f"values are separated by {used[0]}, not commas; save the file as "
+                        "comma-separated CSV",
+                        path=path, line=start,
+                    )
                 continue
             header = table.header
             if len(record) > len(header):

@@ -137,7 +137,7 @@ def export_events(
     """
     from .export import export
 
-    if str(output) != "-":
+    if isinstance(output, (str, Path)) and str(output) != "-":
         from .output import check_output
 
         check_output(output, data_dir=data_dir)  # refuse before the work, not after

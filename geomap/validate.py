@@ -466,6 +466,10 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     gazetteer = source_ids = cited = None
     if usable[PLACES_FILE]:
         _check_places(report, dataset.places)
+        from .outlines import outside_country
+
+        for line, column, message in outside_country(dataset.places):
+            report.warn(dataset.places, line, column, message)
         gazetteer = Gazetteer.from_rows(_lookup_rows(dataset.places.rows))
     if usable[SOURCES_FILE]:
         source_ids = [row["id"].strip() for row in dataset.sources.rows]

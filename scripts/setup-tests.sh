@@ -2,6 +2,7 @@
 # Everything the test suite needs, on a fresh machine: a virtual environment with geomap and its
 # test extras, Debian's Chromium and GDAL's command-line tools, and the pinned map assets
 # (Leaflet & co.) in the local cache, fetched from the npm registry and checked against their pins.
+# It calls nothing through PATH but system programs, so it works in an empty environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ python=${PYTHON:-python3}
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v ogrinfo >/dev/null || missing+=(gdal-bin)
+command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

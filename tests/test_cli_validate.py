@@ -33,11 +33,11 @@ def test_errors_exit_1_listing_every_problem_then_the_summary(basic_data):
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     events = basic_data / "events.csv"
-    assert result.output.splitlines() == [
-        f"{basic_data / 'sources.csv'}:3: url: no URL: readers cannot follow this source "
-        "[warning]",
+    assert result.output.splitlines() == [  # errors first, then warnings
         f"{events}:4: places: unknown place 'Tachira statee' (did you mean 'tachira'?)",
         f"{events}:5: date: '2020-02-30': February 2020 has no day 30",
+        f"{basic_data / 'sources.csv'}:3: url: no URL: readers cannot follow this source "
+        "[warning]",
         f"2 errors, 1 warning in {basic_data} (8 places, 2 sources, 4 events)",
     ]
 
@@ -111,7 +111,10 @@ def test_a_missing_data_directory(tmp_path):
     result = validate(tmp_path / "nowhere")
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
-    assert result.output == f"Error: {tmp_path / 'nowhere'}: data directory not found\n"
+    assert result.output == (
+        f"Error: {tmp_path / 'nowhere'}: data directory not found; run inside a geomap checkout "
+        "or pass --data DIR\n"
+    )
 
 
 def test_a_missing_data_file(basic_data):

@@ -33,21 +33,28 @@ def test_year_zero(tmp_path):
     assert line == "Error: --year: year '0000' is before year 1"
 
 
+def option_error(done) -> str:
+    """A bad option value: exit 2, click's usage lines, then one ``Error:`` line."""
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    return done.stderr.splitlines()[-1]
+
+
 def test_unknown_tiles(tmp_path):
-    line = one_line(geomap("render", "--data", BASIC, "--tiles", "OpenStreetMap.Mapnk",
-                           "-o", str(tmp_path / "m.html")))
+    line = option_error(geomap("render", "--data", BASIC, "--tiles", "OpenStreetMap.Mapnk",
+                               "-o", str(tmp_path / "m.html")))
     assert line == (
-        "Error: --tiles: unknown basemap 'OpenStreetMap.Mapnk' (did you mean "
+        "Error: Invalid value for '--tiles': unknown basemap 'OpenStreetMap.Mapnk' (did you mean "
         "'OpenStreetMap.Mapnik'?); give an xyzservices name such as OpenStreetMap.Mapnik, or none"
     )
     assert not (tmp_path / "m.html").exists()
 
 
 def test_tiles_that_need_an_api_key(tmp_path):
-    line = one_line(geomap("render", "--data", BASIC, "--tiles", "Thunderforest.OpenCycleMap",
-                           "-o", str(tmp_path / "m.html")))
+    line = option_error(geomap("render", "--data", BASIC, "--tiles",
+                               "Thunderforest.OpenCycleMap", "-o", str(tmp_path / "m.html")))
     assert line.startswith(
-        "Error: --tiles: basemap 'Thunderforest.OpenCycleMap' needs an API key"
+        "Error: Invalid value for '--tiles': basemap 'Thunderforest.OpenCycleMap' needs an API key"
     )
 
 
