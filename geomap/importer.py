@@ -1,0 +1,881 @@
+"""Importing someone else's dataset (CSV, GeoJSON, GeoPackage) into a new data directory.
+
+Columns map to geomap's fields (``--map FIELD=COLUMN``, or common names detected); every other
+column is kept as an attribute. Nothing is invented: an unmapped field stays empty, and a row
+that cannot be imported (bad coordinates, an unreadable date, a duplicate id) is reported as
+``file:line: column: reason`` while the rest import. The files are validated together in memory
+and only then written, each atomically, so a directory is never left half-imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import json
+import re
+import string
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from .append import derive_id, slugify
+from .errors import GeomapError, ValidationError
+from .gazetteer import Gazetteer, coordinate_problem
+from .load import Dataset, decode, parse_table, read_table
+from .output import write_atomic
+from .safety import safe_url
+from .schema import (
+    CONFIDENCE_LEVELS,
+    EVENT_COLUMNS,
+    EVENTS_FILE,
+    PACKAGE_FILE,
+    PLACE_COLUMNS,
+    PLACES_FILE,
+    SOURCE_COLUMNS,
+    SOURCES_FILE,
+    PartialDate,
+    split_list,
+    split_stops,
+)
+from .validate import errors_of, inspect
+from .vocabulary import KIND_COLUMNS, KINDS_FILE
+from .words import plural
+
+#: Fields a source column can be mapped to with ``--map FIELD=COLUMN``.
+FIELDS = (
+    "id", "date", "end_date", "kind", "title", "summary", "actors", "place", "lat", "lon",
+    "wkt", "url", "evidence", "confidence", "carrier",
+)
+#: Column names recognised without ``--map``, compared lower-cased with spaces and hyphens as
+#: underscores; the first name present wins.
+DETECTED = {
+    "id": ("id", "event_id", "event_id_cnty", "uid", "identifier"),
+    "date": ("date", "event_date", "start_date", "date_start", "begin_date"),
+    "end_date": ("end_date", "date_end", "enddate"),
+    "kind": ("kind", "type", "category", "event_type"),
+    "title": ("title", "name", "headline"),
+    "summary": ("summary", "description", "notes", "note", "details"),
+    "actors": ("actors", "actor"),
+    "place": ("place", "places", "place_name", "location"),
+    "lat": ("lat", "latitude", "y"),
+    "lon": ("lon", "lng", "long", "longitude", "x"),
+    "wkt": ("wkt", "geometry", "geom", "the_geom"),
+    "url": ("url", "link", "source_url", "href"),
+    "evidence": ("evidence", "quote"),
+    "confidence": ("confidence",),
+    "carrier": ("carrier",),
+}
+VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".gml", ".kml", ".gpx")
+#: The kind of events whose source gives none.
+DEFAULT_KIND = "event"
+#: The kind of a row whose kind column is empty.
+UNSPECIFIED_KIND = ("unspecified", "(not given)")
+
+_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$", re.ASCII)
+_ISO_DATETIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$"
+)
+_YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})(?:[/.](\d{1,2}))?$")
+_NUMERIC_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_MONTH_NAMES = {
+    name: n
+    for n, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+#: ``21 May 2020``, ``21-May-2020``, ``May 21, 2020``, ``May 2020``, ``Sept. 3rd 2020``.
+_WORDY = re.compile(
+    r"^(?:(\d{1,2})[\s-]+)?([a-z]+)\.?,?[\s-]+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})$"
+)
+
+
+class ImportFailed(GeomapError):
+    """A source that cannot be imported at all, or a target that must not be written."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A known export format: its column mapping, renamed attributes and date rule."""
+
+    name: str
+    mapping: dict[str, str]
+    renames: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+#: ACLED exports (acleddata.com). ``time_precision`` widens the date (see ``_acled_dates``);
+#: ``source`` names outlets, not links, so it is kept as the attribute ``outlets``;
+#: ``geo_precision`` and every other column stay as attributes.
+ACLED = Preset(
+    name="acled",
+    mapping={
+        "id": "event_id_cnty",
+        "date": "event_date",
+        "kind": "event_type",
+        "title": "{sub_event_type} in {location}",
+        "summary": "notes",
+        "actors": "{actor1}; {actor2}",
+        "lat": "latitude",
+        "lon": "longitude",
+    },
+    renames={"source": "outlets"},
+    description="ACLED export",
+)
+PRESETS = {"acled": ACLED}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row left out, and why: ``where`` is ``file:line`` or ``file: feature N``."""
+
+    where: str
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        column = f"{self.column}: " if self.column else ""
+        return f"{self.where}: {column}{self.reason}"
+
+
+@dataclass
+class ImportSummary:
+    """What an import did; ``lines()`` is the report the command prints."""
+
+    source: str
+    target: Path
+    rows: int
+    imported: int
+    skipped: list[Skipped]
+    notes: list[Skipped]
+    mapping: dict[str, str]
+    attributes: list[str]
+    kinds: list[tuple[str, str]]
+    sources: int
+    places: int
+    warnings: list = field(default_factory=list)
+
+    def lines(self, limit: int = 20) -> list[str]:
+        out = []
+        if self.skipped:
+            out.append(f"skipped {plural(len(self.skipped), 'row')}:")
+            out += [f"  {s}" for s in self.skipped[:limit]]
+            if len(self.skipped) > limit:
+                out.append(f"  … and {len(self.skipped) - limit:,} more")
+        if self.notes:
+            out.append(f"imported with a change ({len(self.notes):,}):")
+            out += [f"  {s}" for s in self.notes[:limit]]
+            if len(self.notes) > limit:
+                out.append(f"  … and {len(self.notes) - limit:,} more")
+        mapped = ", ".join(f"{f} ← {c}" for f, c in self.mapping.items())
+        unmapped = [f for f in ("id", "date", "end_date", "kind", "title", "summary", "actors",
+                                "url", "evidence", "confidence", "carrier")
+                    if f not in self.mapping]
+        out.append(f"mapped: {mapped}")
+        if unmapped:
+            out.append(f"not mapped (left empty or derived): {', '.join(unmapped)}")
+        if self.attributes:
+            out.append(f"kept as attributes: {', '.join(self.attributes)}")
+        out.append(
+            "kinds: " + ", ".join(f"{kid} ({label})" for kid, label in self.kinds[:limit])
+            + (f" … and {len(self.kinds) - limit} more" if len(self.kinds) > limit else "")
+        )
+        for rule, count, example in group_warnings(self.warnings):
+            out.append(f"warning ×{count:,}: {rule} (e.g. {example})")
+        out.append(
+            f"imported {plural(self.imported, 'event')}, skipped {plural(len(self.skipped), 'row')}"
+            f" of {self.rows:,} from {self.source} into {self.target} "
+            f"({plural(len(self.kinds), 'kind')}, {plural(self.sources, 'source')}, "
+            f"{plural(self.places, 'place')})"
+        )
+        return out
+
+
+def group_warnings(problems) -> list[tuple[str, int, str]]:
+    """Warnings grouped by rule (their message with quoted values elided), most frequent first:
+    ``(rule, count, first location)``."""
+    groups: dict[str, list] = {}
+    for problem in problems:
+        rule = f"{problem.column}: " + re.sub(r"'[^']*'|\d+", "…", problem.message)
+        groups.setdefault(rule, []).append(problem)
+    ranked = sorted(groups.items(), key=lambda item: -len(item[1]))
+    return [(rule, len(items), f"{items[0].path}:{items[0].line}") for rule, items in ranked]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the source
+
+
+@dataclass
+class _Record:
+    where: str  # ``file:line`` or ``file: feature N``
+    label: str  # ``line N`` or ``feature N``
+    row: dict[str, str]
+    geometry: object = None  # a shapely geometry from a vector file, else None
+
+
+def _read_source(path: Path, layer: str | None) -> tuple[list[str], list[_Record], bool]:
+    """The columns, the records, and whether records carry a geometry."""
+    if not path.exists():
+        raise ImportFailed("file not found", path=path)
+    if path.is_dir() and path.suffix.lower() != ".gdb":
+        raise ImportFailed("is a directory; give a CSV, GeoJSON or GeoPackage file", path=path)
+    if path.suffix.lower() in (".csv", ".tsv"):
+        return _read_csv(path)
+    return _read_vector(path, layer)
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[_Record], bool]:
+    if path.suffix.lower() == ".tsv":
+        table = _parse_tsv(decode(path.read_bytes(), path), path)
+    else:
+        table = read_table(path)
+    counts = Counter(table.header)
+    for column, count in counts.items():
+        if count > 1 or not column:
+            raise ImportFailed(
+                f"column {column!r} appears {count} times in the header" if column
+                else "empty column name in the header",
+                path=path, line=table.header_line,
+            )
+    records = [_Record(f"{path}:{line}", f"line {line}", row) for line, row in table.records()]
+    return list(table.header), records, False
+
+
+def _parse_tsv(text: str, path: Path):
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return parse_table(buffer.getvalue(), path)
+
+
+def _read_vector(path: Path, layer: str | None) -> tuple[list[str], list[_Record], bool]:
+    import warnings
+
+    import geopandas
+    import pyogrio
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = pyogrio.read_dataframe(path, layer=layer)
+    except Exception as exc:  # pyogrio raises its own DataSourceError, DataLayerError, …
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ImportFailed(f"cannot be read as a vector file: {message}", path=path) from None
+    has_geometry = isinstance(frame, geopandas.GeoDataFrame)
+    if has_geometry and frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    columns = [c for c in frame.columns if c != "geometry"]
+    records = []
+    geometries = list(frame.geometry) if has_geometry else [None] * len(frame)
+    for n, (values, geometry) in enumerate(
+        zip(frame[columns].itertuples(index=False, name=None), geometries, strict=True), start=1
+    ):
+        row = {column: _text(value) for column, value in zip(columns, values, strict=True)}
+        records.append(_Record(f"{path}: feature {n}", f"feature {n}", row, geometry))
+    return [str(c) for c in columns], records, has_geometry
+
+
+def _text(value) -> str:
+    """A cell of a vector file's attribute table as text; a missing value is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):  # date, pandas Timestamp
+        text = value.isoformat()
+        return "" if text == "NaT" else text
+    text = str(value)
+    return "" if text in ("NaT", "nan", "<NA>") else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Mapping columns to fields
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def _template_columns(spec: str) -> list[str]:
+    """The columns a ``{column}`` template names; empty for a plain column name."""
+    if "{" not in spec:
+        return []
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(spec) if name is not None]
+    except ValueError:
+        return []
+
+
+def resolve_mapping(
+    columns: list[str], explicit: dict[str, str], preset: Preset | None, has_geometry: bool
+) -> dict[str, str]:
+    """Field → column (or ``{column}`` template): explicit ``--map`` first, then the preset,
+    then detected names. Position comes from the geometry, else lat/lon, else WKT, else a
+    place-name column; a column used for position is not also detected for another field."""
+    for fname in explicit:
+        if fname not in FIELDS:
+            close = difflib.get_close_matches(fname, FIELDS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ImportFailed(f"--map: unknown field {fname!r}{hint}; fields: {', '.join(FIELDS)}")
+    mapping = dict(preset.mapping) if preset else {}
+    mapping.update(explicit)
+    present = set(columns)
+    for fname, spec in mapping.items():
+        for column in _template_columns(spec) or [spec]:
+            if column not in present:
+                close = difflib.get_close_matches(column, columns, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ImportFailed(
+                    f"--map {fname}={spec}: no column {column!r} in the source{hint}"
+                )
+    by_norm = {}
+    for column in columns:
+        by_norm.setdefault(_norm(column), column)
+    position = {"lat", "lon", "wkt", "place"}
+    explicit_position = position & set(mapping)
+    used = {c for spec in mapping.values() for c in (_template_columns(spec) or [spec])}
+    for fname, names in DETECTED.items():
+        if fname in mapping:
+            continue
+        if fname in position and (has_geometry or explicit_position):
+            continue
+        for name in names:
+            column = by_norm.get(name)
+            if column is not None and column not in used:
+                mapping[fname] = column
+                used.add(column)
+                break
+    if not has_geometry and not explicit_position:
+        if "lat" in mapping and "lon" in mapping:
+            mapping.pop("wkt", None)
+            mapping.pop("place", None)
+        else:
+            mapping.pop("lat", None)
+            mapping.pop("lon", None)
+            if "wkt" in mapping:
+                mapping.pop("place", None)
+    if not has_geometry and not (("lat" in mapping and "lon" in mapping)
+                                 or "wkt" in mapping or "place" in mapping):
+        if "lat" in mapping or "lon" in mapping:
+            raise ImportFailed("--map gives only one of lat and lon; map both")
+        raise ImportFailed(
+            "no position: map lat and lon (--map lat=COLUMN --map lon=COLUMN), a WKT column "
+            "(--map wkt=COLUMN) or a place-name column (--map place=COLUMN); columns are "
+            + ", ".join(columns)
+        )
+    return {f: mapping[f] for f in FIELDS if f in mapping}
+
+
+def _value(row: dict[str, str], spec: str | None) -> str:
+    """A field's text from a row: a column's value, or a template filled with values. Literal
+    text joins only values that are present: ``"{a} in {b}"`` with ``b`` empty gives ``a``."""
+    if spec is None:
+        return ""
+    columns = _template_columns(spec)
+    if not columns:
+        return row.get(spec, "").strip()
+    out: list[str] = []
+    last = False
+    for n, (literal, column, _, _) in enumerate(string.Formatter().parse(spec)):
+        if column is None:
+            if out and last:
+                out.append(literal)
+            continue
+        value = row.get(column, "").strip()
+        last = bool(value)
+        if value:
+            if out or n == 0:
+                out.append(literal)
+            out.append(value)
+    return "".join(out).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+class _Bad(Exception):
+    """A row that cannot be imported: ``column`` and ``reason``."""
+
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def parse_date(text: str, date_format: str | None = None) -> str:
+    """A date in a common form as geomap's ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; day and
+    month order is accepted only when it cannot be misread.
+
+    >>> [parse_date(t) for t in ("2020-05-21T10:00:00", "21 May 2020", "2020/05/21",
+    ...                          "May 21, 2020", "May 2020", "25/12/2020")]
+    ['2020-05-21', '2020-05-21', '2020-05-21', '2020-05-21', '2020-05', '2020-12-25']
+    """
+    text = text.strip()
+    if date_format:
+        try:
+            parsed = datetime.strptime(text, date_format)
+        except ValueError:
+            raise ValueError(f"{text!r} does not match --date-format {date_format!r}") from None
+        if any(code in date_format for code in ("%d", "%j")):
+            return parsed.date().isoformat()
+        if any(code in date_format for code in ("%m", "%b", "%B")):
+            return f"{parsed.year:04d}-{parsed.month:02d}"
+        return f"{parsed.year:04d}"
+    match = _ISO_DATETIME.match(text)
+    if match:
+        text = match.group(1)
+    match = _YEAR_FIRST.match(text)
+    if match:
+        year, month, day = match.groups()
+        text = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
+    match = _NUMERIC_DMY.match(text)
+    if match:
+        first, second, year = (int(g) for g in match.groups())
+        if first > 12 >= second:
+            text = f"{year:04d}-{second:02d}-{first:02d}"
+        elif second > 12 >= first or first == second:
+            text = f"{year:04d}-{first:02d}-{second:02d}"
+        else:
+            raise ValueError(
+                f"{text!r} is ambiguous (day/month or month/day?); give --date-format "
+                "%d/%m/%Y or %m/%d/%Y"
+            )
+    match = _WORDY.match(text.lower())
+    if match:
+        day_before, month_name, day_after, year = match.groups()
+        month = _MONTH_NAMES.get(month_name)
+        day = day_before or day_after
+        if month is None or (day_before and day_after):
+            raise ValueError(f"{text!r} is not a date geomap can read")
+        text = f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+    try:
+        if not text.isascii():
+            raise ValueError(text)
+        return PartialDate.parse(text).iso()
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date geomap can read (YYYY-MM-DD, 2020-05-21T10:00, 21 May 2020, "
+            "2020/05/21…; or give --date-format)"
+        ) from None
+
+
+def _acled_dates(row: dict[str, str], start: str) -> tuple[str, str]:
+    """ACLED's ``time_precision``: 1, the day as given; 2, the source gives a week or weekend
+    and ACLED records a day in its middle, so the span is that day ± 3 days; 3, the source
+    gives only the month, so the date is that month."""
+    precision = row.get("time_precision", "").strip()
+    if precision == "2" and len(start) == 10:
+        day = date.fromisoformat(start)
+        return (day - timedelta(days=3)).isoformat(), (day + timedelta(days=3)).isoformat()
+    if precision == "3" and len(start) >= 7:
+        return start[:7], ""
+    return start, ""
+
+
+def _coordinate(text: str, column: str) -> float:
+    text = text.strip()
+    if not text:
+        raise _Bad(column, "empty; no coordinate")
+    if not _DECIMAL.match(text):
+        raise _Bad(column, f"{text!r} is not a decimal number of degrees")
+    return float(text)
+
+
+def _number(value: float) -> str:
+    """Degrees as plain decimal text (no exponent), at most 7 decimals (about 1 cm)."""
+    text = f"{value:.7f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _stop(lat: float, lon: float, column: str) -> str:
+    problem = coordinate_problem(lat, lon)
+    if problem:
+        raise _Bad(column, problem)
+    return f"{_number(lat)},{_number(lon)}"
+
+
+def _geometry_stops(geometry, column: str) -> list[str]:
+    """Stops from a point (one), a line or a multipoint (its vertices, in order)."""
+    if geometry is None or geometry.is_empty:
+        raise _Bad(column, "no geometry")
+    kind = geometry.geom_type
+    if kind == "Point":
+        coords = [geometry.coords[0]]
+    elif kind in ("LineString", "LinearRing"):
+        coords = list(geometry.coords)
+    elif kind == "MultiPoint":
+        coords = [point.coords[0] for point in geometry.geoms]
+    elif kind == "MultiLineString" and len(geometry.geoms) == 1:
+        coords = list(geometry.geoms[0].coords)
+    else:
+        raise _Bad(column, f"a {kind} is not a point or a line; geomap maps points and routes")
+    stops = [_stop(c[1], c[0], column) for c in coords]
+    return [s for n, s in enumerate(stops) if n == 0 or s != stops[n - 1]]
+
+
+def _wkt_stops(text: str, column: str) -> list[str]:
+    import shapely
+
+    if not text.strip():
+        raise _Bad(column, "empty; no geometry")
+    try:
+        geometry = shapely.from_wkt(text.strip())
+    except Exception:  # shapely raises GEOSException for malformed text
+        shown = text.strip() if len(text.strip()) <= 60 else text.strip()[:57] + "…"
+        raise _Bad(column, f"{shown!r} is not WKT (like POINT (30.52 50.45))") from None
+    return _geometry_stops(geometry, column)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the tables
+
+
+def _attribute_name(column: str, taken: set[str], renames: dict[str, str]) -> str:
+    """The events.csv column an unmapped source column becomes: its own name unless it is,
+    or is close enough to be mistaken for, one of geomap's columns."""
+    name = renames.get(column, column.strip())
+    clash = name in EVENT_COLUMNS or difflib.get_close_matches(
+        name.lower(), EVENT_COLUMNS, n=1, cutoff=0.8
+    )
+    if clash:
+        name = f"original_{name}"
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def _csv_text(header, rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[row.get(c, "") for c in header] for row in rows])
+    return buffer.getvalue()
+
+
+def _gazetteer_rows(places_file: Path | None, target: Path) -> list[dict[str, str]]:
+    path = places_file or (target / PLACES_FILE)
+    if places_file is None and not path.exists():
+        return []
+    table = read_table(path)
+    missing = [c for c in ("id", "name", "lat", "lon") if c not in table.header]
+    if missing:
+        raise ImportFailed(f"not a gazetteer: missing column {missing[0]!r}", path=path, line=1)
+    return table.rows
+
+
+def _link_source_id(url: str) -> str:
+    return "link-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:10]
+
+
+def _check_target(target: Path, force: bool):
+    if target.exists() and not target.is_dir():
+        raise ImportFailed("is a file; give a directory to import into", path=target)
+    if target.is_dir() and any(target.iterdir()):
+        dataset_files = [f for f in (EVENTS_FILE, PLACES_FILE, SOURCES_FILE, KINDS_FILE,
+                                     PACKAGE_FILE) if (target / f).exists()]
+        if not force:
+            what = "holds a dataset" if dataset_files else "is not empty"
+            raise ImportFailed(
+                f"{what}; import into a new or empty directory, or give --force to replace "
+                "its events, places, sources, kinds and datapackage.json",
+                path=target,
+            )
+
+
+def import_dataset(
+    src: Path | str,
+    target: Path | str,
+    *,
+    mapping: dict[str, str] | None = None,
+    preset: str | None = None,
+    places_file: Path | str | None = None,
+    source_title: str | None = None,
+    source_url: str | None = None,
+    licence: str | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    citation: str | None = None,
+    constants: dict[str, str] | None = None,
+    date_format: str | None = None,
+    layer: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+) -> ImportSummary:
+    """Import ``src`` into the data directory ``target`` and return what was done.
+
+    ``mapping`` is field → column, or a template such as ``"{actor1}; {actor2}"``;
+    ``constants`` sets a field to one value for every row (only what the user states, e.g.
+    ``{"kind": "airport"}`` or ``{"confidence": "reported"}``). Raises ``GeomapError`` if the
+    source cannot be read, nothing can be imported, the target holds data (unless ``force``)
+    or the result would not validate; nothing is written then.
+    """
+    src, target = Path(src), Path(target)
+    chosen = None
+    if preset:
+        chosen = PRESETS.get(preset.lower())
+        if chosen is None:
+            raise ImportFailed(f"unknown preset {preset!r}; presets: {', '.join(PRESETS)}")
+    constants = {k: v.strip() for k, v in (constants or {}).items()}
+    for fname, value in constants.items():
+        if fname not in ("kind", "date", "end_date", "confidence", "carrier", "actors"):
+            raise ImportFailed(f"--set {fname}: only kind, date, end_date, confidence, "
+                               "carrier and actors can be set for every row")
+        if fname == "confidence" and value not in CONFIDENCE_LEVELS:
+            raise ImportFailed(f"confidence {value!r} is not one of "
+                               f"{', '.join(CONFIDENCE_LEVELS)}")
+        if fname in ("date", "end_date"):
+            try:
+                constants[fname] = parse_date(value)
+            except ValueError as exc:
+                raise ImportFailed(f"--set {fname}: {exc}") from None
+    _check_target(target, force)
+
+    columns, records, has_geometry = _read_source(src, layer)
+    if not records:
+        raise ImportFailed("no rows below the header", path=src)
+    explicit = {k: v for k, v in (mapping or {}).items() if k not in constants}
+    fields = resolve_mapping(columns, explicit, chosen, has_geometry)
+    for fname in constants:
+        fields.pop(fname, None)
+    use_geometry = has_geometry and not {"lat", "lon", "wkt", "place"} & fields.keys()
+    direct = {spec for spec in fields.values() if not _template_columns(spec)}
+    renames = chosen.renames if chosen else {}
+    taken: set[str] = set(EVENT_COLUMNS)
+    attributes = {c: _attribute_name(c, taken, renames) for c in columns if c not in direct}
+
+    gazetteer = None
+    gazetteer_rows: list[dict[str, str]] = []
+    if "place" in fields:
+        gazetteer_rows = _gazetteer_rows(Path(places_file) if places_file else None, target)
+        gazetteer = Gazetteer.from_rows(gazetteer_rows)
+
+    dataset_title = source_title or src.name
+    dataset_source = slugify(dataset_title)[:48].strip("-") or "dataset"
+    if source_url and safe_url(source_url) is None:
+        raise ImportFailed(f"--source-url {source_url!r} is not an http(s) URL with a host")
+
+    kinds: dict[str, str] = {}
+    kind_of_text: dict[str, str] = {}
+    events: list[dict[str, str]] = []
+    links: dict[str, str] = {}
+    used_places: set[str] = set()
+    seen_ids: dict[str, str] = {}
+    derived_ids: Counter = Counter()
+    skipped: list[Skipped] = []
+    notes: list[Skipped] = []
+
+    def kind_id(text: str) -> str:
+        if not text:
+            kinds.setdefault(*UNSPECIFIED_KIND)
+            return UNSPECIFIED_KIND[0]
+        if text not in kind_of_text:
+            kid = slugify(text) or f"kind-{len(kinds) + 1}"
+            kind_of_text[text] = kid
+            kinds.setdefault(kid, text)
+        return kind_of_text[text]
+
+    for record in records:
+        row = record.row
+        try:
+            event = _event(record, fields, constants, date_format, gazetteer, chosen,
+                           used_places, use_geometry)
+        except _Bad as bad:
+            skipped.append(Skipped(record.where, bad.column, bad.reason))
+            continue
+        if "kind" in constants:
+            event["kind"] = kind_id(constants["kind"])
+        elif "kind" in fields:
+            event["kind"] = kind_id(_value(row, fields["kind"]))
+        else:
+            event["kind"] = kind_id(DEFAULT_KIND)
+        if not event["title"]:
+            event["title"] = kinds[event["kind"]]
+        raw_id = _value(row, fields.get("id"))
+        if raw_id:
+            eid = slugify(raw_id)
+            if not eid:
+                skipped.append(Skipped(record.where, fields["id"],
+                                       f"id {raw_id!r} has no letters or digits to keep"))
+                continue
+            if eid in seen_ids:
+                first = seen_ids[eid]
+                same = "" if eid == raw_id else f" (as {eid!r})"
+                skipped.append(Skipped(record.where, fields["id"],
+                                       f"duplicate id {raw_id!r}{same}; first on {first}"))
+                continue
+        else:
+            eid = derive_id(event["date"], event["title"]) or "event"
+            derived_ids[eid] += 1
+            if derived_ids[eid] > 1 or eid in seen_ids:
+                base = eid
+                while eid in seen_ids:
+                    derived_ids[base] += 1
+                    eid = f"{base}-{derived_ids[base]}"
+        seen_ids[eid] = record.label
+        event["id"] = eid
+        sources = [dataset_source]
+        link = _value(row, fields.get("url"))
+        if link:
+            if safe_url(link) is None:
+                notes.append(Skipped(record.where, fields["url"],
+                                     f"{link[:80]!r} is not an http(s) URL; the link is left out"))
+            else:
+                sid = links.setdefault(link, _link_source_id(link))
+                if sid != dataset_source:
+                    sources.append(sid)
+        event["sources"] = "; ".join(sources)
+        for column, name in attributes.items():
+            event[name] = row.get(column, "").strip()
+        events.append(event)
+
+    if not events:
+        shown = "\n".join(str(s) for s in skipped[:20])
+        raise ImportFailed(f"no row could be imported; nothing written\n{shown}", path=src)
+
+    header = list(EVENT_COLUMNS) + list(attributes.values())
+    sources_rows = [{
+        "id": dataset_source, "title": dataset_title, "url": source_url or "",
+        "note": "The imported dataset" + (f" ({licence})" if licence else "") + ".",
+    }]
+    sources_rows += [{"id": sid, "url": url} for url, sid in links.items()]
+    places_rows = [row for row in gazetteer_rows if row.get("id", "").strip() in used_places]
+    kinds_rows = [{"id": kid, "label": label} for kid, label in kinds.items()]
+    files = {
+        PLACES_FILE: _csv_text(PLACE_COLUMNS, places_rows),
+        SOURCES_FILE: _csv_text(SOURCE_COLUMNS, sources_rows),
+        KINDS_FILE: _csv_text(KIND_COLUMNS, kinds_rows),
+        EVENTS_FILE: _csv_text(header, events),
+    }
+    package = {
+        "name": slugify(title or dataset_title) or "imported-dataset",
+        "title": title or dataset_title,
+        "description": description or f"Imported by geomap from {src.name}.",
+    }
+    if licence:
+        package["licenses"] = [{"name": licence}]
+    if citation:
+        package["citation"] = citation
+    package["sources"] = [{"title": dataset_title, **({"path": source_url} if source_url else {})}]
+    files[PACKAGE_FILE] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+    tables = {name: parse_table(text, target / name)
+              for name, text in files.items() if name != PACKAGE_FILE}
+    dataset = Dataset(places=tables[PLACES_FILE], sources=tables[SOURCES_FILE],
+                      events=tables[EVENTS_FILE], kinds=tables[KINDS_FILE], package=package)
+    problems, _ = inspect(dataset)
+    if errors_of(problems):
+        raise ValidationError(problems)
+    if not dry_run:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            write_atomic(target / name, text.encode("utf-8"))
+    return ImportSummary(
+        source=str(src), target=target, rows=len(records), imported=len(events),
+        skipped=skipped, notes=notes, mapping=fields | {f: f"{v!r} (--set)" for f, v in
+                                                          constants.items()},
+        attributes=list(attributes.values()), kinds=list(kinds.items()),
+        sources=len(sources_rows), places=len(places_rows), warnings=problems,
+    )
+
+
+def _event(record, fields, constants, date_format, gazetteer, preset, used_places,
+           use_geometry) -> dict:
+    """The geomap columns of one record; ``_Bad`` when the record cannot be imported."""
+    row = record.row
+
+    def get(fname: str) -> str:
+        if fname in constants:
+            return constants[fname]
+        return _value(row, fields.get(fname))
+
+    def column(fname: str) -> str:
+        return fields.get(fname, "--set")
+
+    dates = {}
+    for fname in ("date", "end_date"):
+        text = get(fname)
+        if not text:
+            if fname == "date":
+                raise _Bad(column("date") if "date" in fields or "date" in constants else "date",
+                           "no date" if "date" in fields or "date" in constants
+                           else "no date column; map one with --map date=COLUMN")
+            dates[fname] = ""
+            continue
+        try:
+            dates[fname] = text if fname in constants else parse_date(text, date_format)
+        except ValueError as exc:
+            raise _Bad(column(fname), str(exc)) from None
+    if preset is ACLED and "date" not in constants:
+        dates["date"], widened_end = _acled_dates(row, dates["date"])
+        dates["end_date"] = dates["end_date"] or widened_end
+    if dates["end_date"] and PartialDate.parse(dates["end_date"]).last_day() < \
+            PartialDate.parse(dates["date"]).first_day():
+        raise _Bad(column("end_date"), f"{dates['end_date']!r} is before the date "
+                                       f"{dates['date']!r}")
+
+    if use_geometry:
+        stops = _geometry_stops(record.geometry, "geometry")
+    elif "lat" in fields:
+        lat = _coordinate(_value(row, fields["lat"]), fields["lat"])
+        lon = _coordinate(_value(row, fields["lon"]), fields["lon"])
+        stops = [_stop(lat, lon, f"{fields['lat']}/{fields['lon']}")]
+    elif "wkt" in fields:
+        stops = _wkt_stops(_value(row, fields["wkt"]), fields["wkt"])
+    else:
+        stops = _place_stops(_value(row, fields["place"]), fields["place"], gazetteer,
+                             used_places)
+
+    confidence = get("confidence").lower()
+    if confidence and confidence not in CONFIDENCE_LEVELS:
+        raise _Bad(column("confidence"),
+                   f"confidence {confidence!r} is not one of {', '.join(CONFIDENCE_LEVELS)}")
+    actors = "; ".join(dict.fromkeys(split_list(get("actors"))))
+    return {
+        "date": dates["date"],
+        "end_date": dates["end_date"],
+        "title": get("title"),
+        "summary": get("summary"),
+        "actors": actors,
+        "places": " > ".join(stops),
+        "carrier": get("carrier"),
+        "confidence": confidence,
+        "evidence": get("evidence"),
+    }
+
+
+def _place_stops(text: str, column: str, gazetteer: Gazetteer, used: set[str]) -> list[str]:
+    if not text:
+        raise _Bad(column, "empty; no place")
+    stops = []
+    for stop in split_stops(text):
+        place = gazetteer.lookup(stop)
+        if place is None:
+            close = gazetteer.suggest(stop)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise _Bad(column, f"unknown place {stop!r}{hint}; add it to the gazetteer "
+                               "(--places FILE)")
+        if place.id:
+            used.add(place.id)
+            stops.append(place.id)
+        else:
+            stops.append(_stop(place.lat, place.lon, column))
+    if not stops:
+        raise _Bad(column, "empty; no place")
+    return stops
