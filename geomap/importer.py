@@ -72,7 +72,7 @@ VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".gml", ".kml",
 #: The kind of events whose source gives none.
 DEFAULT_KIND = "event"
 #: The kind of a row whose kind column is empty.
-UNSPECIFIED_KIND = ("unspecified", "(not given)")
+UNSPECIFIED_KIND = ("unspecified", "Not given")
 
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$", re.ASCII)
 _ISO_DATETIME = re.compile(
@@ -108,12 +108,14 @@ class Preset:
     name: str
     mapping: dict[str, str]
     renames: dict[str, str] = field(default_factory=dict)
-    description: str = ""
+    #: Columns named in a template that stay attributes too (others are consumed).
+    keep: tuple[str, ...] = ()
 
 
-#: ACLED exports (acleddata.com). ``time_precision`` widens the date (see ``_acled_dates``);
-#: ``source`` names outlets, not links, so it is kept as the attribute ``outlets``;
-#: ``geo_precision`` and every other column stay as attributes.
+#: ACLED exports. ``time_precision`` widens the date (see ``_acled_dates``); ``source`` names
+#: outlets, not links, so it is kept as the attribute ``outlets``; ``sub_event_type``,
+#: ``location``, ``geo_precision``, ``fatalities`` and every other column stay as attributes
+#: (``geo_precision`` cannot become a place's precision: each stop is a literal coordinate).
 ACLED = Preset(
     name="acled",
     mapping={
@@ -127,7 +129,7 @@ ACLED = Preset(
         "lon": "longitude",
     },
     renames={"source": "outlets"},
-    description="ACLED export",
+    keep=("sub_event_type", "location"),
 )
 PRESETS = {"acled": ACLED}
 
@@ -655,10 +657,11 @@ def import_dataset(
     for fname in constants:
         fields.pop(fname, None)
     use_geometry = has_geometry and not {"lat", "lon", "wkt", "place"} & fields.keys()
-    direct = {spec for spec in fields.values() if not _template_columns(spec)}
+    consumed = {c for spec in fields.values() for c in (_template_columns(spec) or [spec])}
+    consumed -= set(chosen.keep if chosen else ())
     renames = chosen.renames if chosen else {}
     taken: set[str] = set(EVENT_COLUMNS)
-    attributes = {c: _attribute_name(c, taken, renames) for c in columns if c not in direct}
+    attributes = {c: _attribute_name(c, taken, renames) for c in columns if c not in consumed}
 
     gazetteer = None
     gazetteer_rows: list[dict[str, str]] = []
