@@ -724,13 +724,10 @@ def import_dataset(
                                        f"duplicate id {raw_id!r}{same}; first on {first}"))
                 continue
         else:
-            eid = derive_id(event["date"], event["title"]) or "event"
-            derived_ids[eid] += 1
-            if derived_ids[eid] > 1 or eid in seen_ids:
-                base = eid
-                while eid in seen_ids:
-                    derived_ids[base] += 1
-                    eid = f"{base}-{derived_ids[base]}"
+            base = eid = derive_id(event["date"], event["title"]) or "event"
+            while eid in seen_ids:  # the counter keeps this loop short for common titles
+                derived_ids[base] += 1
+                eid = f"{base}-{derived_ids[base] + 1}"
         seen_ids[eid] = record.label
         event["id"] = eid
         sources = [dataset_source]
