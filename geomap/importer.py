@@ -670,7 +670,7 @@ def import_dataset(
         gazetteer = Gazetteer.from_rows(gazetteer_rows)
 
     dataset_title = source_title or src.name
-    dataset_source = slugify(dataset_title)[:48].strip("-") or "dataset"
+    dataset_source = derive_id("", dataset_title) or "dataset"
     if source_url and safe_url(source_url) is None:
         raise ImportFailed(f"--source-url {source_url!r} is not an http(s) URL with a host")
 
@@ -780,8 +780,8 @@ def import_dataset(
     dataset = Dataset(places=tables[PLACES_FILE], sources=tables[SOURCES_FILE],
                       events=tables[EVENTS_FILE], kinds=tables[KINDS_FILE], package=package)
     problems, _ = inspect(dataset)
-    if errors_of(problems):
-        raise ValidationError(problems)
+    if errors_of(problems):  # only the errors: thousands of warnings would bury them
+        raise ValidationError(errors_of(problems))
     if not dry_run:
         target.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():

@@ -449,3 +449,26 @@ def test_every_fixture_output_validates(tmp_path):
         header = read_table(target / "events.csv").header
         assert header[:12] == ["id", "date", "end_date", "kind", "title", "summary", "actors",
                                "places", "carrier", "confidence", "sources", "evidence"]
+
+
+def test_a_result_that_would_not_validate_lists_only_the_errors_and_writes_nothing(tmp_path):
+    gazetteer = tmp_path / "airports.csv"
+    gazetteer.write_text(
+        "id,name,aliases,kind,admin1,country,lat,lon,precision,note\n"
+        "ncl,Newcastle Airport,NCL,airport,,GB,55.0375,-1.6917,exact,\n"
+        "nte,Newcastle Airport,NTE,airport,,AU,-32.795,151.834,exact,\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "visits.csv"
+    source.write_text("date,title,place\n2020-01-02,One,NCL\n2020-01-03,Two,NTE\n",
+                      encoding="utf-8")
+    target = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["import", str(source), "--to", str(target),
+                                      "--places", str(gazetteer)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{target / 'places.csv'}:3: name: 'Newcastle Airport' already names place 'ncl' "
+        "(line 2); a name must point at one place",
+        "Error: 1 error in the data; nothing written",
+    ]
+    assert not target.exists()
