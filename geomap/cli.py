@@ -304,6 +304,11 @@ def _pairs(values, option: str) -> dict[str, str]:
 @click.option("--title", help="Title of the map [default: --source-title].")
 @click.option("--description", help="What the dataset holds.")
 @click.option("--citation", help="How to cite the dataset.")
+@click.option("--route", type=click.Choice(["sea", "air"]),
+              help="Draw the events as routes through their stops: by sea lanes or as "
+                   "geodesic arcs (rows with one stop are skipped).")
+@click.option("--encoding", metavar="NAME",
+              help="Text encoding of a CSV that is not UTF-8, e.g. latin-1.")
 @click.option("--layer", metavar="NAME", help="Layer of a GeoPackage [default: the first].")
 @click.option("--show", "limit", default=20, show_default=True,
               help="List at most this many skipped rows.")

@@ -223,24 +223,39 @@ class _Record:
     geometry: object = None  # a shapely geometry from a vector file, else None
 
 
-def _read_source(path: Path, layer: str | None) -> tuple[list[str], list[_Record], bool]:
+def _read_source(path: Path, layer: str | None, encoding: str | None):
     """The columns, the records, and whether records carry a geometry."""
     if not path.exists():
         raise ImportFailed("file not found", path=path)
     if path.is_dir() and path.suffix.lower() != ".gdb":
         raise ImportFailed("is a directory; give a CSV, GeoJSON or GeoPackage file", path=path)
-    if path.suffix.lower() in (".csv", ".tsv"):
-        return _read_csv(path)
+    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        return _read_csv(path, encoding)
     return _read_vector(path, layer)
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[_Record], bool]:
-    if path.suffix.lower() == ".tsv":
-        table = _parse_tsv(decode(path.read_bytes(), path), path)
+def _read_csv(path: Path, encoding: str | None) -> tuple[list[str], list[_Record], bool]:
+    """A delimited text file: comma-separated, or tab- or semicolon-separated when the header
+    has no comma (as spreadsheets export them in many locales)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot be read: {exc.strerror or exc}", path=path) from None
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise ImportFailed(f"cannot be read as {encoding}: {exc}", path=path) from None
     else:
-        table = read_table(path)
-    counts = Counter(table.header)
-    for column, count in counts.items():
+        text = decode(data, path)
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    if delimiter == "," and "," not in header:
+        delimiter = next((d for d in ("\t", ";") if d in header), ",")
+    if delimiter != ",":
+        text = _as_csv(text, delimiter, path)
+    table = parse_table(text, path)
+    for column, count in Counter(table.header).items():
         if count > 1 or not column:
             raise ImportFailed(
                 f"column {column!r} appears {count} times in the header" if column
@@ -251,11 +266,16 @@ def _read_csv(path: Path) -> tuple[list[str], list[_Record], bool]:
     return list(table.header), records, False
 
 
-def _parse_tsv(text: str, path: Path):
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+def _as_csv(text: str, delimiter: str, path: Path) -> str:
+    """Comma-separated text with the same records on the same lines."""
+    try:
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""),
+                               delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise ImportFailed(f"malformed delimited text: {exc}", path=path) from None
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return parse_table(buffer.getvalue(), path)
+    return buffer.getvalue()
 
 
 def _read_vector(path: Path, layer: str | None) -> tuple[list[str], list[_Record], bool]:
@@ -616,7 +636,9 @@ def import_dataset(
     citation: str | None = None,
     constants: dict[str, str] | None = None,
     date_format: str | None = None,
+    route: str | None = None,
     layer: str | None = None,
+    encoding: str | None = None,
     force: bool = False,
     dry_run: bool = False,
 ) -> ImportSummary:
@@ -624,7 +646,8 @@ def import_dataset(
 
     ``mapping`` is field → column, or a template such as ``"{actor1}; {actor2}"``;
     ``constants`` sets a field to one value for every row (only what the user states, e.g.
-    ``{"kind": "airport"}`` or ``{"confidence": "reported"}``). Raises ``GeomapError`` if the
+    ``{"kind": "airport"}`` or ``{"confidence": "reported"}``); ``route`` (``sea`` or ``air``)
+    draws every kind as a line through its stops. Raises ``GeomapError`` if the
     source cannot be read, nothing can be imported, the target holds data (unless ``force``)
     or the result would not validate; nothing is written then.
     """
@@ -634,6 +657,8 @@ def import_dataset(
         chosen = PRESETS.get(preset.lower())
         if chosen is None:
             raise ImportFailed(f"unknown preset {preset!r}; presets: {', '.join(PRESETS)}")
+    if route not in (None, "", "sea", "air"):
+        raise ImportFailed(f"route {route!r} is not sea or air")
     constants = {k: v.strip() for k, v in (constants or {}).items()}
     for fname, value in constants.items():
         if fname not in ("kind", "date", "end_date", "confidence", "carrier", "actors"):
@@ -649,7 +674,7 @@ def import_dataset(
                 raise ImportFailed(f"--set {fname}: {exc}") from None
     _check_target(target, force)
 
-    columns, records, has_geometry = _read_source(src, layer)
+    columns, records, has_geometry = _read_source(src, layer, encoding)
     if not records:
         raise ImportFailed("no rows below the header", path=src)
     explicit = {k: v for k, v in (mapping or {}).items() if k not in constants}
@@ -701,6 +726,12 @@ def import_dataset(
                            used_places, use_geometry)
         except _Bad as bad:
             skipped.append(Skipped(record.where, bad.column, bad.reason))
+            continue
+        if route and " > " not in event["places"]:
+            position = next((fields[f] for f in ("place", "wkt", "lat") if f in fields),
+                            "geometry")
+            skipped.append(Skipped(record.where, position,
+                                   "one stop; a route needs at least two"))
             continue
         if "kind" in constants:
             event["kind"] = kind_id(constants["kind"])
@@ -756,7 +787,8 @@ def import_dataset(
     }]
     sources_rows += [{"id": sid, "url": url} for url, sid in links.items()]
     places_rows = [row for row in gazetteer_rows if row.get("id", "").strip() in used_places]
-    kinds_rows = [{"id": kid, "label": label} for kid, label in kinds.items()]
+    kinds_rows = [{"id": kid, "label": label, "route": route or ""}
+                  for kid, label in kinds.items()]
     files = {
         PLACES_FILE: _csv_text(PLACE_COLUMNS, places_rows),
         SOURCES_FILE: _csv_text(SOURCE_COLUMNS, sources_rows),

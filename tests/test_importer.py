@@ -472,3 +472,49 @@ def test_a_result_that_would_not_validate_lists_only_the_errors_and_writes_nothi
         "Error: 1 error in the data; nothing written",
     ]
     assert not target.exists()
+
+
+def test_routes_from_a_template_of_two_place_columns(tmp_path):
+    source = tmp_path / "routes.csv"
+    source.write_text(
+        "airline,src,dst,date\n"
+        "FX,Kyiv,Lviv,2024-01\n"
+        "FX,Lviv,,2024-01\n"
+        "FX,Kharkiv,Kiev,2024-02\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out"
+    summary = import_dataset(source, target, places_file=SRC / "gazetteer.csv",
+                             mapping={"place": "{src} > {dst}", "carrier": "airline"},
+                             constants={"kind": "Flight"}, route="air")
+    assert reasons(summary) == [("3", "{src} > {dst}", "one stop; a route needs at least two")]
+    assert [e["places"] for e in by_id(target).values()] == ["kyiv > lviv", "kharkiv > kyiv"]
+    assert [e["carrier"] for e in by_id(target).values()] == ["FX", "FX"]
+    assert rows(target / "kinds.csv")[0]["route"] == "air"
+    assert [r["id"] for r in rows(target / "places.csv")] == ["kyiv", "lviv", "kharkiv"]
+    assert_valid(target)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_files(tmp_path, delimiter):
+    source = tmp_path / "export.csv"
+    lines = [["Datum", "Titel", "Breite", "Länge"], ["2024-05-01", "Kundgebung, Mitte", "52,52",
+                                                     "13,40"], ["2024-05-02", "Zweite", "52.5",
+                                                                "13.4"]]
+    source.write_text("\n".join(delimiter.join(f'"{v}"' for v in line) for line in lines) + "\n",
+                      encoding="utf-8")
+    summary = import_dataset(source, tmp_path / "out", mapping={
+        "date": "Datum", "title": "Titel", "lat": "Breite", "lon": "Länge"})
+    # A decimal comma is not read as a number; the row is reported, not guessed.
+    assert reasons(summary) == [("2", "Breite", "'52,52' is not a decimal number of degrees")]
+    assert by_id(tmp_path / "out").popitem()[1]["places"] == "52.5,13.4"
+
+
+def test_another_encoding_on_request(tmp_path):
+    source = tmp_path / "latin.csv"
+    source.write_bytes("date,title,lat,lon\n2024-05-01,Caf\xe9 meeting,48.85,2.35\n"
+                       .encode("latin-1"))
+    with pytest.raises(GeomapError, match="not UTF-8: byte 0xe9"):
+        import_dataset(source, tmp_path / "out")
+    import_dataset(source, tmp_path / "out", encoding="latin-1")
+    assert by_id(tmp_path / "out").popitem()[1]["title"] == "Café meeting"
