@@ -17,6 +17,7 @@ import json
 import re
 import string
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -68,7 +69,6 @@ DETECTED = {
     "confidence": ("confidence",),
     "carrier": ("carrier",),
 }
-VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".gml", ".kml", ".gpx")
 #: The kind of events whose source gives none.
 DEFAULT_KIND = "event"
 #: The kind of a row whose kind column is empty.
@@ -110,28 +110,10 @@ class Preset:
     renames: dict[str, str] = field(default_factory=dict)
     #: Columns named in a template that stay attributes too (others are consumed).
     keep: tuple[str, ...] = ()
+    #: ``(row, date) -> (date, end_date)``: how the export's own precision code widens a date.
+    dates: Callable[[dict[str, str], str], tuple[str, str]] | None = None
 
 
-#: ACLED exports. ``time_precision`` widens the date (see ``_acled_dates``); ``source`` names
-#: outlets, not links, so it is kept as the attribute ``outlets``; ``sub_event_type``,
-#: ``location``, ``geo_precision``, ``fatalities`` and every other column stay as attributes
-#: (``geo_precision`` cannot become a place's precision: each stop is a literal coordinate).
-ACLED = Preset(
-    name="acled",
-    mapping={
-        "id": "event_id_cnty",
-        "date": "event_date",
-        "kind": "event_type",
-        "title": "{sub_event_type} in {location}",
-        "summary": "notes",
-        "actors": "{actor1}; {actor2}",
-        "lat": "latitude",
-        "lon": "longitude",
-    },
-    renames={"source": "outlets"},
-    keep=("sub_event_type", "location"),
-)
-PRESETS = {"acled": ACLED}
 
 
 @dataclass(frozen=True)
@@ -509,6 +491,29 @@ def _acled_dates(row: dict[str, str], start: str) -> tuple[str, str]:
     return start, ""
 
 
+#: ACLED exports. ``time_precision`` widens the date (see ``_acled_dates``); ``source`` names
+#: outlets, not links, so it is kept as the attribute ``outlets``; ``sub_event_type``,
+#: ``location``, ``geo_precision``, ``fatalities`` and every other column stay as attributes
+#: (``geo_precision`` cannot become a place's precision: each stop is a literal coordinate).
+ACLED = Preset(
+    name="acled",
+    mapping={
+        "id": "event_id_cnty",
+        "date": "event_date",
+        "kind": "event_type",
+        "title": "{sub_event_type} in {location}",
+        "summary": "notes",
+        "actors": "{actor1}; {actor2}",
+        "lat": "latitude",
+        "lon": "longitude",
+    },
+    renames={"source": "outlets"},
+    keep=("sub_event_type", "location"),
+    dates=_acled_dates,
+)
+PRESETS = {"acled": ACLED}
+
+
 def _coordinate(text: str, column: str) -> float:
     text = text.strip()
     if not text:
@@ -647,9 +652,9 @@ def import_dataset(
     ``mapping`` is field → column, or a template such as ``"{actor1}; {actor2}"``;
     ``constants`` sets a field to one value for every row (only what the user states, e.g.
     ``{"kind": "airport"}`` or ``{"confidence": "reported"}``); ``route`` (``sea`` or ``air``)
-    draws every kind as a line through its stops. Raises ``GeomapError`` if the
-    source cannot be read, nothing can be imported, the target holds data (unless ``force``)
-    or the result would not validate; nothing is written then.
+    draws every kind as a line through its stops. Raises ``GeomapError`` if the source cannot
+    be read, nothing can be imported, the target holds data (unless ``force``) or the result
+    would not validate; nothing is written then.
     """
     src, target = Path(src), Path(target)
     chosen = None
@@ -659,19 +664,9 @@ def import_dataset(
             raise ImportFailed(f"unknown preset {preset!r}; presets: {', '.join(PRESETS)}")
     if route not in (None, "", "sea", "air"):
         raise ImportFailed(f"route {route!r} is not sea or air")
-    constants = {k: v.strip() for k, v in (constants or {}).items()}
-    for fname, value in constants.items():
-        if fname not in ("kind", "date", "end_date", "confidence", "carrier", "actors"):
-            raise ImportFailed(f"--set {fname}: only kind, date, end_date, confidence, "
-                               "carrier and actors can be set for every row")
-        if fname == "confidence" and value not in CONFIDENCE_LEVELS:
-            raise ImportFailed(f"confidence {value!r} is not one of "
-                               f"{', '.join(CONFIDENCE_LEVELS)}")
-        if fname in ("date", "end_date"):
-            try:
-                constants[fname] = parse_date(value)
-            except ValueError as exc:
-                raise ImportFailed(f"--set {fname}: {exc}") from None
+    if source_url and safe_url(source_url) is None:
+        raise ImportFailed(f"--source-url {source_url!r} is not an http(s) URL with a host")
+    constants = _checked_constants(constants or {})
     _check_target(target, force)
 
     columns, records, has_geometry = _read_source(src, layer, encoding)
@@ -681,120 +676,30 @@ def import_dataset(
     fields = resolve_mapping(columns, explicit, chosen, has_geometry)
     for fname in constants:
         fields.pop(fname, None)
-    use_geometry = has_geometry and not {"lat", "lon", "wkt", "place"} & fields.keys()
-    consumed = {c for spec in fields.values() for c in (_template_columns(spec) or [spec])}
-    consumed -= set(chosen.keep if chosen else ())
-    renames = chosen.renames if chosen else {}
-    taken: set[str] = set(EVENT_COLUMNS)
-    attributes = {c: _attribute_name(c, taken, renames) for c in columns if c not in consumed}
-
-    gazetteer = None
-    gazetteer_rows: list[dict[str, str]] = []
+    if "date" not in fields and "date" not in constants:
+        raise ImportFailed(
+            "no date column: map one with --map date=COLUMN (or --set date=DATE if one date is "
+            "true of every row); columns are " + ", ".join(columns), path=src,
+        )
+    gazetteer_rows = []
     if "place" in fields:
         gazetteer_rows = _gazetteer_rows(Path(places_file) if places_file else None, target)
-        gazetteer = Gazetteer.from_rows(gazetteer_rows)
 
     dataset_title = source_title or src.name
-    dataset_source = derive_id("", dataset_title) or "dataset"
-    if source_url and safe_url(source_url) is None:
-        raise ImportFailed(f"--source-url {source_url!r} is not an http(s) URL with a host")
-
-    kinds: dict[str, str] = {}
-    kind_of_text: dict[str, str] = {}
-    events: list[dict[str, str]] = []
-    links: dict[str, str] = {}
-    used_places: set[str] = set()
-    seen_ids: dict[str, str] = {}
-    derived_ids: Counter = Counter()
-    skipped: list[Skipped] = []
-    notes: list[Skipped] = []
-
-    def kind_id(text: str) -> str:
-        if not text:
-            kinds.setdefault(*UNSPECIFIED_KIND)
-            return UNSPECIFIED_KIND[0]
-        if text not in kind_of_text:
-            kid = slugify(text) or f"kind-{len(kinds) + 1}"
-            kind_of_text[text] = kid
-            kinds.setdefault(kid, text)
-        return kind_of_text[text]
-
+    builder = _Builder(fields, constants, chosen, date_format, route, gazetteer_rows,
+                       dataset_source=derive_id("", dataset_title) or "dataset",
+                       use_geometry=has_geometry and not POSITION_FIELDS & fields.keys())
+    consumed = {c for spec in fields.values() for c in (_template_columns(spec) or [spec])}
+    consumed -= set(chosen.keep if chosen else ())
+    taken: set[str] = set(EVENT_COLUMNS)
+    builder.attributes = {c: _attribute_name(c, taken, chosen.renames if chosen else {})
+                          for c in columns if c not in consumed}
     for record in records:
-        row = record.row
-        try:
-            event = _event(record, fields, constants, date_format, gazetteer, chosen,
-                           used_places, use_geometry)
-        except _Bad as bad:
-            skipped.append(Skipped(record.where, bad.column, bad.reason))
-            continue
-        if route and " > " not in event["places"]:
-            position = next((fields[f] for f in ("place", "wkt", "lat") if f in fields),
-                            "geometry")
-            skipped.append(Skipped(record.where, position,
-                                   "one stop; a route needs at least two"))
-            continue
-        if "kind" in constants:
-            event["kind"] = kind_id(constants["kind"])
-        elif "kind" in fields:
-            event["kind"] = kind_id(_value(row, fields["kind"]))
-        else:
-            event["kind"] = kind_id(DEFAULT_KIND)
-        if not event["title"]:
-            event["title"] = kinds[event["kind"]]
-        raw_id = _value(row, fields.get("id"))
-        if raw_id:
-            eid = slugify(raw_id)
-            if not eid:
-                skipped.append(Skipped(record.where, fields["id"],
-                                       f"id {raw_id!r} has no letters or digits to keep"))
-                continue
-            if eid in seen_ids:
-                first = seen_ids[eid]
-                same = "" if eid == raw_id else f" (as {eid!r})"
-                skipped.append(Skipped(record.where, fields["id"],
-                                       f"duplicate id {raw_id!r}{same}; first on {first}"))
-                continue
-        else:
-            base = eid = derive_id(event["date"], event["title"]) or "event"
-            while eid in seen_ids:  # the counter keeps this loop short for common titles
-                derived_ids[base] += 1
-                eid = f"{base}-{derived_ids[base] + 1}"
-        seen_ids[eid] = record.label
-        event["id"] = eid
-        sources = [dataset_source]
-        link = _value(row, fields.get("url"))
-        if link:
-            if safe_url(link) is None:
-                notes.append(Skipped(record.where, fields["url"],
-                                     f"{link[:80]!r} is not an http(s) URL; the link is left out"))
-            else:
-                sid = links.setdefault(link, _link_source_id(link))
-                if sid != dataset_source:
-                    sources.append(sid)
-        event["sources"] = "; ".join(sources)
-        for column, name in attributes.items():
-            event[name] = row.get(column, "").strip()
-        events.append(event)
-
-    if not events:
-        shown = "\n".join(str(s) for s in skipped[:20])
+        builder.add(record)
+    if not builder.events:
+        shown = "\n".join(str(s) for s in builder.skipped[:20])
         raise ImportFailed(f"no row could be imported; nothing written\n{shown}", path=src)
 
-    header = list(EVENT_COLUMNS) + list(attributes.values())
-    sources_rows = [{
-        "id": dataset_source, "title": dataset_title, "url": source_url or "",
-        "note": "The imported dataset" + (f" ({licence})" if licence else "") + ".",
-    }]
-    sources_rows += [{"id": sid, "url": url} for url, sid in links.items()]
-    places_rows = [row for row in gazetteer_rows if row.get("id", "").strip() in used_places]
-    kinds_rows = [{"id": kid, "label": label, "route": route or ""}
-                  for kid, label in kinds.items()]
-    files = {
-        PLACES_FILE: _csv_text(PLACE_COLUMNS, places_rows),
-        SOURCES_FILE: _csv_text(SOURCE_COLUMNS, sources_rows),
-        KINDS_FILE: _csv_text(KIND_COLUMNS, kinds_rows),
-        EVENTS_FILE: _csv_text(header, events),
-    }
     package = {
         "name": slugify(title or dataset_title) or "imported-dataset",
         "title": title or dataset_title,
@@ -805,6 +710,7 @@ def import_dataset(
     if citation:
         package["citation"] = citation
     package["sources"] = [{"title": dataset_title, **({"path": source_url} if source_url else {})}]
+    files = builder.files(dataset_title, source_url, licence)
     files[PACKAGE_FILE] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
     tables = {name: parse_table(text, target / name)
@@ -819,95 +725,226 @@ def import_dataset(
         for name, text in files.items():
             write_atomic(target / name, text.encode("utf-8"))
     return ImportSummary(
-        source=str(src), target=target, rows=len(records), imported=len(events),
-        skipped=skipped, notes=notes, mapping=fields | {f: f"{v!r} (--set)" for f, v in
-                                                          constants.items()},
-        attributes=list(attributes.values()), kinds=list(kinds.items()),
-        sources=len(sources_rows), places=len(places_rows), warnings=problems,
+        source=str(src), target=target, rows=len(records), imported=len(builder.events),
+        skipped=builder.skipped, notes=builder.notes,
+        mapping=fields | {f: f"{v!r} (--set)" for f, v in constants.items()},
+        attributes=list(builder.attributes.values()), kinds=list(builder.kinds.items()),
+        sources=len(tables[SOURCES_FILE].rows), places=len(tables[PLACES_FILE].rows),
+        warnings=problems,
     )
 
 
-def _event(record, fields, constants, date_format, gazetteer, preset, used_places,
-           use_geometry) -> dict:
-    """The geomap columns of one record; ``_Bad`` when the record cannot be imported."""
-    row = record.row
+POSITION_FIELDS = frozenset({"lat", "lon", "wkt", "place"})
+#: Fields ``--set`` may give every row.
+SETTABLE = ("kind", "date", "end_date", "confidence", "carrier", "actors")
 
-    def get(fname: str) -> str:
-        if fname in constants:
-            return constants[fname]
-        return _value(row, fields.get(fname))
 
-    def column(fname: str) -> str:
-        return fields.get(fname, "--set")
+def _checked_constants(constants: dict[str, str]) -> dict[str, str]:
+    checked = {}
+    for fname, value in constants.items():
+        value = value.strip()
+        if fname not in SETTABLE:
+            raise ImportFailed(f"--set {fname}: only {', '.join(SETTABLE)} can be set for "
+                               "every row")
+        if fname == "confidence" and value not in CONFIDENCE_LEVELS:
+            raise ImportFailed(f"confidence {value!r} is not one of "
+                               f"{', '.join(CONFIDENCE_LEVELS)}")
+        if fname in ("date", "end_date"):
+            try:
+                value = parse_date(value)
+            except ValueError as exc:
+                raise ImportFailed(f"--set {fname}: {exc}") from None
+        checked[fname] = value
+    return checked
 
-    dates = {}
-    for fname in ("date", "end_date"):
-        text = get(fname)
-        if not text:
-            if fname == "date":
-                raise _Bad(column("date") if "date" in fields or "date" in constants else "date",
-                           "no date" if "date" in fields or "date" in constants
-                           else "no date column; map one with --map date=COLUMN")
-            dates[fname] = ""
-            continue
+
+class _Builder:
+    """The rows of the new directory, built one source record at a time."""
+
+    def __init__(self, fields, constants, preset, date_format, route, gazetteer_rows, *,
+                 dataset_source, use_geometry):
+        self.fields = fields
+        self.constants = constants
+        self.preset = preset
+        self.date_format = date_format
+        self.route = route
+        self.gazetteer_rows = gazetteer_rows
+        self.gazetteer = Gazetteer.from_rows(gazetteer_rows)
+        self.dataset_source = dataset_source
+        self.use_geometry = use_geometry
+        self.attributes: dict[str, str] = {}
+        self.kinds: dict[str, str] = {}  # id -> label, in order of first use
+        self.events: list[dict[str, str]] = []
+        self.skipped: list[Skipped] = []
+        self.notes: list[Skipped] = []
+        self._kind_of_text: dict[str, str] = {}  # text -> id, for kinds that do not slugify
+        self._pending_kind: tuple[str, str] = UNSPECIFIED_KIND
+        self._links: dict[str, str] = {}  # url -> source id
+        self._used_places: set[str] = set()
+        self._seen_ids: dict[str, str] = {}
+        self._derived: Counter = Counter()
+
+    def add(self, record: _Record):
+        """Add one record as an event, or list it as skipped with the reason."""
         try:
-            dates[fname] = text if fname in constants else parse_date(text, date_format)
-        except ValueError as exc:
-            raise _Bad(column(fname), str(exc)) from None
-    if preset is ACLED and "date" not in constants:
-        dates["date"], widened_end = _acled_dates(row, dates["date"])
-        dates["end_date"] = dates["end_date"] or widened_end
-    if dates["end_date"] and PartialDate.parse(dates["end_date"]).last_day() < \
-            PartialDate.parse(dates["date"]).first_day():
-        raise _Bad(column("end_date"), f"{dates['end_date']!r} is before the date "
-                                       f"{dates['date']!r}")
+            event = self._event(record)
+            event["id"] = self._id(record, event)
+        except _Bad as bad:
+            self.skipped.append(Skipped(record.where, bad.column, bad.reason))
+            return
+        self._seen_ids[event["id"]] = record.label
+        kid, label = self._pending_kind
+        self.kinds.setdefault(kid, label)
+        if kid != UNSPECIFIED_KIND[0]:
+            self._kind_of_text.setdefault(label, kid)
+        event["sources"] = "; ".join([self.dataset_source, *self._link(record)])
+        for column, name in self.attributes.items():
+            event[name] = record.row.get(column, "").strip()
+        self.events.append(event)
 
-    if use_geometry:
-        stops = _geometry_stops(record.geometry, "geometry")
-    elif "lat" in fields:
-        lat = _coordinate(_value(row, fields["lat"]), fields["lat"])
-        lon = _coordinate(_value(row, fields["lon"]), fields["lon"])
-        stops = [_stop(lat, lon, f"{fields['lat']}/{fields['lon']}")]
-    elif "wkt" in fields:
-        stops = _wkt_stops(_value(row, fields["wkt"]), fields["wkt"])
-    else:
-        stops = _place_stops(_value(row, fields["place"]), fields["place"], gazetteer,
-                             used_places)
+    def _get(self, row: dict[str, str], fname: str) -> str:
+        if fname in self.constants:
+            return self.constants[fname]
+        return _value(row, self.fields.get(fname))
 
-    confidence = get("confidence").lower()
-    if confidence and confidence not in CONFIDENCE_LEVELS:
-        raise _Bad(column("confidence"),
-                   f"confidence {confidence!r} is not one of {', '.join(CONFIDENCE_LEVELS)}")
-    actors = "; ".join(dict.fromkeys(split_list(get("actors"))))
-    return {
-        "date": dates["date"],
-        "end_date": dates["end_date"],
-        "title": get("title"),
-        "summary": get("summary"),
-        "actors": actors,
-        "places": " > ".join(stops),
-        "carrier": get("carrier"),
-        "confidence": confidence,
-        "evidence": get("evidence"),
-    }
+    def _event(self, record: _Record) -> dict[str, str]:
+        """The geomap columns of one record; ``_Bad`` when it cannot be imported."""
+        row = record.row
+        start, end = self._dates(row)
+        stops = self._stops(record)
+        if self.route and len(stops) < 2:
+            column = next((self.fields[f] for f in ("place", "wkt", "lat") if f in self.fields),
+                          "geometry")
+            raise _Bad(column, "one stop; a route needs at least two")
+        confidence = self._get(row, "confidence").lower()
+        if confidence and confidence not in CONFIDENCE_LEVELS:
+            raise _Bad(self.fields.get("confidence", "--set"),
+                       f"confidence {confidence!r} is not one of {', '.join(CONFIDENCE_LEVELS)}")
+        kind, label = self._pending_kind = self._kind(
+            self._get(row, "kind") if {"kind"} & (self.fields.keys() | self.constants.keys())
+            else DEFAULT_KIND
+        )
+        return {
+            "date": start,
+            "end_date": end,
+            "kind": kind,
+            "title": self._get(row, "title") or label,
+            "summary": self._get(row, "summary"),
+            "actors": "; ".join(dict.fromkeys(split_list(self._get(row, "actors")))),
+            "places": " > ".join(stops),
+            "carrier": self._get(row, "carrier"),
+            "confidence": confidence,
+            "evidence": self._get(row, "evidence"),
+        }
 
+    def _dates(self, row: dict[str, str]) -> tuple[str, str]:
+        dates = {}
+        for fname in ("date", "end_date"):
+            text = self._get(row, fname)
+            column = self.fields.get(fname, "--set")
+            if not text:
+                if fname == "date":
+                    raise _Bad(column, "no date")
+                dates[fname] = ""
+            elif fname in self.constants:
+                dates[fname] = text
+            else:
+                try:
+                    dates[fname] = parse_date(text, self.date_format)
+                except ValueError as exc:
+                    raise _Bad(column, str(exc)) from None
+        start, end = dates["date"], dates["end_date"]
+        if self.preset is not None and self.preset.dates and "date" not in self.constants:
+            start, widened = self.preset.dates(row, start)
+            end = end or widened
+        if end and PartialDate.parse(end).last_day() < PartialDate.parse(start).first_day():
+            raise _Bad(self.fields.get("end_date", "--set"),
+                       f"{end!r} is before the date {start!r}")
+        return start, end
 
-def _place_stops(text: str, column: str, gazetteer: Gazetteer, used: set[str]) -> list[str]:
-    if not text:
-        raise _Bad(column, "empty; no place")
-    stops = []
-    for stop in split_stops(text):
-        place = gazetteer.lookup(stop)
-        if place is None:
-            close = gazetteer.suggest(stop)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise _Bad(column, f"unknown place {stop!r}{hint}; add it to the gazetteer "
-                               "(--places FILE)")
-        if place.id:
-            used.add(place.id)
-            stops.append(place.id)
-        else:
-            stops.append(_stop(place.lat, place.lon, column))
-    if not stops:
-        raise _Bad(column, "empty; no place")
-    return stops
+    def _stops(self, record: _Record) -> list[str]:
+        fields, row = self.fields, record.row
+        if self.use_geometry:
+            return _geometry_stops(record.geometry, "geometry")
+        if "lat" in fields:
+            lat = _coordinate(_value(row, fields["lat"]), fields["lat"])
+            lon = _coordinate(_value(row, fields["lon"]), fields["lon"])
+            return [_stop(lat, lon, f"{fields['lat']}/{fields['lon']}")]
+        if "wkt" in fields:
+            return _wkt_stops(_value(row, fields["wkt"]), fields["wkt"])
+        return self._place_stops(_value(row, fields["place"]), fields["place"])
+
+    def _place_stops(self, text: str, column: str) -> list[str]:
+        stops = []
+        for stop in split_stops(text):
+            place = self.gazetteer.lookup(stop)
+            if place is None:
+                close = self.gazetteer.suggest(stop)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise _Bad(column, f"unknown place {stop!r}{hint}; add it to the gazetteer "
+                                   "(--places FILE)")
+            if place.id:
+                self._used_places.add(place.id)
+                stops.append(place.id)
+            else:
+                stops.append(_stop(place.lat, place.lon, column))
+        if not stops:
+            raise _Bad(column, "empty; no place")
+        return stops
+
+    def _kind(self, text: str) -> tuple[str, str]:
+        """The kind id and label for a kind column's text; the first spelling of an id is its
+        label, and text with no letters or digits to keep gets a numbered id."""
+        if not text:
+            return UNSPECIFIED_KIND
+        kid = self._kind_of_text.get(text) or slugify(text) or f"kind-{len(self.kinds) + 1}"
+        return kid, self.kinds.get(kid, text)
+
+    def _id(self, record: _Record, event: dict[str, str]) -> str:
+        """The source's id as a slug (a duplicate is ``_Bad``), else one derived from date and
+        title, numbered when taken."""
+        raw = _value(record.row, self.fields.get("id"))
+        if raw:
+            eid = slugify(raw)
+            if not eid:
+                raise _Bad(self.fields["id"], f"id {raw!r} has no letters or digits to keep")
+            if eid in self._seen_ids:
+                same = "" if eid == raw else f" (as {eid!r})"
+                raise _Bad(self.fields["id"], f"duplicate id {raw!r}{same}; "
+                                              f"first on {self._seen_ids[eid]}")
+            return eid
+        base = eid = derive_id(event["date"], event["title"]) or "event"
+        while eid in self._seen_ids:  # the counter keeps this loop short for common titles
+            self._derived[base] += 1
+            eid = f"{base}-{self._derived[base] + 1}"
+        return eid
+
+    def _link(self, record: _Record) -> list[str]:
+        """The source id of the row's link, if it is an http(s) URL."""
+        link = _value(record.row, self.fields.get("url"))
+        if not link:
+            return []
+        if safe_url(link) is None:
+            self.notes.append(Skipped(record.where, self.fields["url"],
+                                      f"{link[:80]!r} is not an http(s) URL; the link is left out"))
+            return []
+        return [self._links.setdefault(link, _link_source_id(link))]
+
+    def files(self, dataset_title: str, source_url: str | None, licence: str | None):
+        """The CSV text of each file, by name."""
+        sources = [{
+            "id": self.dataset_source, "title": dataset_title, "url": source_url or "",
+            "note": "The imported dataset" + (f" ({licence})" if licence else "") + ".",
+        }]
+        sources += [{"id": sid, "url": url} for url, sid in self._links.items()]
+        places = [row for row in self.gazetteer_rows
+                  if row.get("id", "").strip() in self._used_places]
+        kinds = [{"id": kid, "label": label, "route": self.route or ""}
+                 for kid, label in self.kinds.items()]
+        header = list(EVENT_COLUMNS) + list(self.attributes.values())
+        return {
+            PLACES_FILE: _csv_text(PLACE_COLUMNS, places),
+            SOURCES_FILE: _csv_text(SOURCE_COLUMNS, sources),
+            KINDS_FILE: _csv_text(KIND_COLUMNS, kinds),
+            EVENTS_FILE: _csv_text(header, self.events),
+        }

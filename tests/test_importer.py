@@ -518,3 +518,33 @@ def test_another_encoding_on_request(tmp_path):
         import_dataset(source, tmp_path / "out")
     import_dataset(source, tmp_path / "out", encoding="latin-1")
     assert by_id(tmp_path / "out").popitem()[1]["title"] == "Café meeting"
+
+
+def test_kinds_in_other_scripts_and_kinds_only_of_skipped_rows(tmp_path):
+    source = tmp_path / "kinds.csv"
+    source.write_text(
+        "date,type,lat,lon\n"
+        "2024-01-01,Протест,50.45,30.52\n"
+        "2024-01-02,Обстріл,49.99,36.23\n"
+        "2024-01-03,Протест,49.84,24.03\n"
+        "2024-01-04,Never imported,95,30\n",
+        encoding="utf-8",
+    )
+    summary = import_dataset(source, tmp_path / "out")
+    assert [(r["id"], r["label"]) for r in rows(tmp_path / "out" / "kinds.csv")] == [
+        ("kind-1", "Протест"), ("kind-2", "Обстріл"),
+    ]
+    assert [e["kind"] for e in by_id(tmp_path / "out").values()] == ["kind-1", "kind-2", "kind-1"]
+    # A title-less event is titled by its kind's label, never by invented text.
+    assert by_id(tmp_path / "out").popitem()[1]["title"] == "Протест"
+    assert summary.kinds == [("kind-1", "Протест"), ("kind-2", "Обстріл")]
+    assert_valid(tmp_path / "out")
+
+
+def test_no_date_column_is_one_clear_error(tmp_path):
+    source = tmp_path / "nodate.csv"
+    source.write_text("name,lat,lon\nA,10,10\n", encoding="utf-8")
+    with pytest.raises(GeomapError, match=r"no date column: map one with --map date=COLUMN "
+                                          r"\(or --set date=DATE if one date is true of every "
+                                          r"row\); columns are name, lat, lon"):
+        import_dataset(source, tmp_path / "out")
