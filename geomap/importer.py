@@ -112,6 +112,8 @@ class Preset:
     keep: tuple[str, ...] = ()
     #: ``(row, date) -> (date, end_date)``: how the export's own precision code widens a date.
     dates: Callable[[dict[str, str], str], tuple[str, str]] | None = None
+    #: Numeric dates such as ``05-06-2023`` are day first.
+    day_first: bool = False
 
 
 
@@ -421,9 +423,10 @@ class _Bad(Exception):
         self.reason = reason
 
 
-def parse_date(text: str, date_format: str | None = None) -> str:
+def parse_date(text: str, date_format: str | None = None, day_first: bool = False) -> str:
     """A date in a common form as geomap's ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; day and
-    month order is accepted only when it cannot be misread.
+    month order is accepted only when it cannot be misread, or when the source is known to
+    write the day first (``day_first``).
 
     >>> [parse_date(t) for t in ("2020-05-21T10:00:00", "21 May 2020", "2020/05/21",
     ...                          "May 21, 2020", "May 2020", "25/12/2020")]
@@ -454,6 +457,8 @@ def parse_date(text: str, date_format: str | None = None) -> str:
             text = f"{year:04d}-{second:02d}-{first:02d}"
         elif second > 12 >= first or first == second:
             text = f"{year:04d}-{first:02d}-{second:02d}"
+        elif day_first and max(first, second) <= 12:
+            text = f"{year:04d}-{second:02d}-{first:02d}"
         else:
             raise ValueError(
                 f"{text!r} is ambiguous (day/month or month/day?); give --date-format "
@@ -491,7 +496,8 @@ def _acled_dates(row: dict[str, str], start: str) -> tuple[str, str]:
     return start, ""
 
 
-#: ACLED exports. ``time_precision`` widens the date (see ``_acled_dates``); ``source`` names
+#: ACLED exports. ``time_precision`` widens the date (see ``_acled_dates``); numeric dates are
+#: day first (dd-mm-yyyy, as ACLED's codebook gives them); ``source`` names
 #: outlets, not links, so it is kept as the attribute ``outlets``; ``sub_event_type``,
 #: ``location``, ``geo_precision``, ``fatalities`` and every other column stay as attributes
 #: (``geo_precision`` cannot become a place's precision: each stop is a literal coordinate).
@@ -510,6 +516,7 @@ ACLED = Preset(
     renames={"source": "outlets"},
     keep=("sub_event_type", "location"),
     dates=_acled_dates,
+    day_first=True,
 )
 PRESETS = {"acled": ACLED}
 
@@ -767,6 +774,7 @@ class _Builder:
         self.constants = constants
         self.preset = preset
         self.date_format = date_format
+        self.day_first = bool(preset and preset.day_first)
         self.route = route
         self.gazetteer_rows = gazetteer_rows
         self.gazetteer = Gazetteer.from_rows(gazetteer_rows)
@@ -850,7 +858,7 @@ class _Builder:
                 dates[fname] = text
             else:
                 try:
-                    dates[fname] = parse_date(text, self.date_format)
+                    dates[fname] = parse_date(text, self.date_format, self.day_first)
                 except ValueError as exc:
                     raise _Bad(column, str(exc)) from None
         start, end = dates["date"], dates["end_date"]

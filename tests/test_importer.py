@@ -294,8 +294,8 @@ def test_acled_preset(tmp_path):
         ("6", "latitude", "empty; no coordinate"),
     ]
     events = by_id(target)
-    assert list(events) == ["xyz1001", "xyz1002", "xyz1003"]
-    clash, battle, shelling = events.values()
+    assert list(events) == ["xyz1001", "xyz1002", "xyz1003", "xyz1005"]
+    clash, battle, shelling, numeric = events.values()
     assert (clash["kind"], clash["title"]) == ("protests", "Peaceful protest in Alpha Town")
     assert clash["summary"] == "Fixture: students demonstrated in Alpha Town."
     assert clash["actors"] == "Protesters (Fixtureland)"
@@ -304,6 +304,8 @@ def test_acled_preset(tmp_path):
     assert (clash["date"], clash["end_date"]) == ("2023-05-21", "")
     assert (battle["date"], battle["end_date"]) == ("2023-05-18", "2023-05-24")
     assert (shelling["date"], shelling["end_date"]) == ("2023-05", "")
+    # ACLED writes numeric dates day first.
+    assert numeric["date"] == "2023-06-05"
     # ACLED's source column names outlets, not links: an attribute, never a URL source.
     assert clash["outlets"] == "Fixture Daily; Fixture Radio"
     assert [r["id"] for r in rows(target / "sources.csv")] == ["acled-fixture"]
@@ -375,6 +377,12 @@ def test_dates_in_common_forms(text, expected):
     assert parse_date(text) == expected
 
 
+def test_day_first_only_for_sources_that_write_it_so():
+    assert parse_date("05-06-2023", day_first=True) == "2023-06-05"
+    with pytest.raises(ValueError, match="ambiguous"):
+        parse_date("05-06-2023")
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -406,12 +414,12 @@ def test_cli_import_then_validate_and_render(tmp_path):
                                  "--title", "Fixture conflict events", "--show", "1"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == (
-        f"imported 3 events, skipped 2 rows of 5 from {SRC / 'acled.csv'} into {target} "
+        f"imported 4 events, skipped 2 rows of 6 from {SRC / 'acled.csv'} into {target} "
         "(3 kinds, 1 source, 0 places)"
     )
     assert f"{SRC / 'acled.csv'}:5: event_id_cnty: duplicate id 'xyz1001'" in result.stderr
     assert "… and 1 more" in result.stderr
-    assert "warning ×3: evidence: no evidence quote from the source" in result.stderr
+    assert "warning ×4: evidence: no evidence quote from the source" in result.stderr
     validated = runner.invoke(cli, ["validate", "--data", str(target)])
     assert validated.exit_code == 0, validated.output
     assert "0 errors" in validated.output
