@@ -289,7 +289,7 @@ def _pairs(values, option: str) -> dict[str, str]:
 @click.option("--preset", type=click.Choice(["acled"]), help="Column mapping of a known export.")
 @click.option("--places", "places_file", type=click.Path(dir_okay=False),
               help="Gazetteer (places.csv) resolving a place-name column "
-                   "[default: the target's places.csv].")
+                   "[default: a places.csv already in the --to directory, kept whole].")
 @click.option("--set", "constants", multiple=True, metavar="FIELD=VALUE",
               help="Give every row this kind, date, end_date, carrier or actors (repeatable); "
                    "only what you know to be true of every row.")

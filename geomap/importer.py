@@ -619,18 +619,20 @@ def _link_source_id(url: str) -> str:
 
 
 def _check_target(target: Path, force: bool):
+    """Refuse a target that holds anything but a gazetteer (``places.csv``), unless forced."""
     if target.exists() and not target.is_dir():
         raise ImportFailed("is a file; give a directory to import into", path=target)
-    if target.is_dir() and any(target.iterdir()):
-        dataset_files = [f for f in (EVENTS_FILE, PLACES_FILE, SOURCES_FILE, KINDS_FILE,
-                                     PACKAGE_FILE) if (target / f).exists()]
-        if not force:
-            what = "holds a dataset" if dataset_files else "is not empty"
-            raise ImportFailed(
-                f"{what}; import into a new or empty directory, or give --force to replace "
-                "its events, places, sources, kinds and datapackage.json",
-                path=target,
-            )
+    if not target.is_dir() or force:
+        return
+    others = [p.name for p in target.iterdir() if p.name != PLACES_FILE]
+    if others:
+        dataset = {EVENTS_FILE, SOURCES_FILE, KINDS_FILE, PACKAGE_FILE} & set(others)
+        raise ImportFailed(
+            f"{'holds a dataset' if dataset else 'is not empty'}; import into a new or empty "
+            "directory (a places.csv alone is used as the gazetteer and kept), or give --force "
+            "to replace its events, sources, kinds and datapackage.json",
+            path=target,
+        )
 
 
 def import_dataset(
@@ -689,7 +691,8 @@ def import_dataset(
             "true of every row); columns are " + ", ".join(columns), path=src,
         )
     gazetteer_rows = []
-    if "place" in fields:
+    own_places = places_file is None and (target / PLACES_FILE).is_file()
+    if "place" in fields or own_places:
         gazetteer_rows = _gazetteer_rows(Path(places_file) if places_file else None, target)
 
     dataset_title = source_title or src.name
@@ -718,6 +721,8 @@ def import_dataset(
         package["citation"] = citation
     package["sources"] = [{"title": dataset_title, **({"path": source_url} if source_url else {})}]
     files = builder.files(dataset_title, source_url, licence)
+    if own_places:  # the target's own gazetteer is kept as it is, every place of it
+        files[PLACES_FILE] = decode((target / PLACES_FILE).read_bytes(), target / PLACES_FILE)
     files[PACKAGE_FILE] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
     tables = {name: parse_table(text, target / name)
@@ -730,7 +735,8 @@ def import_dataset(
     if not dry_run:
         target.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
-            write_atomic(target / name, text.encode("utf-8"))
+            if not (own_places and name == PLACES_FILE):
+                write_atomic(target / name, text.encode("utf-8"))
     return ImportSummary(
         source=str(src), target=target, rows=len(records), imported=len(builder.events),
         skipped=builder.skipped, notes=builder.notes,

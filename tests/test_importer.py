@@ -209,12 +209,16 @@ def test_place_names_resolve_through_the_gazetteer(tmp_path):
     assert_valid(target)
 
 
-def test_the_targets_own_places_are_the_default_gazetteer(tmp_path):
+def test_the_targets_own_places_are_the_gazetteer_and_are_kept_whole(tmp_path):
     target = tmp_path / "out"
     target.mkdir()
     shutil.copy(SRC / "gazetteer.csv", target / "places.csv")
-    import_dataset(SRC / "named.csv", target, force=True)
+    before = (target / "places.csv").read_bytes()
+    import_dataset(SRC / "named.csv", target)
     assert by_id(target)["n3"]["places"] == "lviv > kyiv"
+    # kharkiv is named by no event, and stays: the gazetteer is the user's, not the import's.
+    assert (target / "places.csv").read_bytes() == before
+    assert_valid(target)
 
 
 def test_geojson_points_and_lines(tmp_path):
