@@ -69,8 +69,8 @@ DETECTED = {
     "confidence": ("confidence",),
     "carrier": ("carrier",),
 }
-#: The kind of events whose source gives none.
-DEFAULT_KIND = "event"
+#: The kind of events whose source gives none: id and label.
+DEFAULT_KIND = ("event", "Event")
 #: The kind of a row whose kind column is empty.
 UNSPECIFIED_KIND = ("unspecified", "Not given")
 
@@ -299,9 +299,7 @@ def _text(value) -> str:
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):  # date, pandas Timestamp
+    if hasattr(value, "isoformat"):  # date, datetime, pandas Timestamp (NaT when missing)
         text = value.isoformat()
         return "" if text == "NaT" else text
     text = str(value)
@@ -834,10 +832,10 @@ class _Builder:
         if confidence and confidence not in CONFIDENCE_LEVELS:
             raise _Bad(self.fields.get("confidence", "--set"),
                        f"confidence {confidence!r} is not one of {', '.join(CONFIDENCE_LEVELS)}")
-        kind, label = self._pending_kind = self._kind(
-            self._get(row, "kind") if {"kind"} & (self.fields.keys() | self.constants.keys())
-            else DEFAULT_KIND
-        )
+        if {"kind"} & (self.fields.keys() | self.constants.keys()):
+            kind, label = self._pending_kind = self._kind(self._get(row, "kind"))
+        else:
+            kind, label = self._pending_kind = DEFAULT_KIND
         return {
             "date": start,
             "end_date": end,

@@ -172,7 +172,9 @@ def test_ids_are_derived_deterministically_when_absent(tmp_path):
     ids = list(by_id(tmp_path / "a"))
     assert ids == ["2020-05-21-same-title", "2020-05-21-same-title-2", "2020-06-other"]
     assert list(by_id(tmp_path / "b")) == ids
-    assert [r["id"] for r in rows(tmp_path / "a" / "kinds.csv")] == ["event"]
+    assert rows(tmp_path / "a" / "kinds.csv") == [
+        {"id": "event", "label": "Event", "colour": "", "mark": "", "route": ""}
+    ]
     assert_valid(tmp_path / "a")
 
 
@@ -273,6 +275,23 @@ def test_geopackage_written_with_pyogrio(tmp_path):
     assert events["a"]["places"] == "50.45,30.52 > 50.9,31 > 49.84,24.03"
     assert events["b"]["fatalities"] == "2"
     assert_valid(target)
+
+
+def test_geopackage_date_fields_and_missing_values(tmp_path):
+    geopandas = pytest.importorskip("geopandas")
+    import pandas
+    from shapely.geometry import Point
+
+    frame = geopandas.GeoDataFrame(
+        {"when": pandas.to_datetime(["2024-03-01", None]), "count": [1, None]},
+        geometry=[Point(30, 50), Point(31, 51)], crs="EPSG:4326",
+    )
+    source = tmp_path / "dated.gpkg"
+    frame.to_file(source, engine="pyogrio")
+    summary = import_dataset(source, tmp_path / "out", mapping={"date": "when"})
+    assert reasons(summary) == [("feature 2", "when", "no date")]
+    event = by_id(tmp_path / "out").popitem()[1]
+    assert (event["date"], event["count"], event["title"]) == ("2024-03-01", "1", "Event")
 
 
 def test_a_projected_geopackage_is_reprojected_to_wgs84(tmp_path):
