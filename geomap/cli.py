@@ -450,3 +450,74 @@ def doctor():
         click.echo(f"{len(missing)} of {len(checks)} missing; the lines above say how to get "
                    "them", err=True)
         sys.exit(1)
+
+
+def _pairs(values, option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value!r} is not FIELD=VALUE", param_hint=option)
+        pairs[name.strip()] = text
+    return pairs
+
+
+@cli.command("import", context_settings=CONTEXT, short_help="Import your own data.")
+@click.argument("src", type=click.Path(dir_okay=False))
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False),
+              help="New or empty data directory to write.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help="Read a field from a column, or a template such as "
+                   "'actors={actor1}; {actor2}' (repeatable). Fields: id, date, end_date, kind, "
+                   "title, summary, actors, place, lat, lon, wkt, url, evidence, confidence, "
+                   "carrier. Common column names are detected.")
+@click.option("--preset", type=Choice(["acled"]), help="Column mapping of a known export.")
+@click.option("--places", "places_file", type=click.Path(dir_okay=False),
+              help="Gazetteer (places.csv) resolving a place-name column "
+                   "[default: a places.csv already in the --to directory, kept whole].")
+@click.option("--set", "constants", multiple=True, metavar="FIELD=VALUE",
+              help="Give every row this kind, date, end_date, carrier or actors (repeatable); "
+                   "only what you know to be true of every row.")
+@click.option("--confidence", type=Choice(CONFIDENCE_LEVELS),
+              help="Give every row this confidence (confirmed, reported, alleged) "
+                   "[default: empty, not assessed].")
+@click.option("--date-format", metavar="FORMAT",
+              help="strptime format for dates geomap cannot read unaided, e.g. %d/%m/%Y.")
+@click.option("--source-title", help="Title of the dataset as a source [default: file name].")
+@click.option("--source-url", metavar="URL", help="Where the dataset is published.")
+@click.option("--licence", metavar="NAME", help="The dataset's licence, e.g. CC-BY-4.0.")
+@click.option("--title", help="Title of the map [default: --source-title].")
+@click.option("--description", help="What the dataset holds.")
+@click.option("--citation", help="How to cite the dataset.")
+@click.option("--route", type=Choice(["sea", "air"]),
+              help="Draw the events as routes through their stops: by sea lanes or as "
+                   "geodesic arcs (rows with one stop are skipped).")
+@click.option("--encoding", metavar="NAME",
+              help="Text encoding of a CSV that is not UTF-8, e.g. latin-1.")
+@click.option("--layer", metavar="NAME", help="Layer of a GeoPackage [default: the first].")
+@click.option("--show", "limit", default=20, show_default=True,
+              help="List at most this many skipped rows.")
+@click.option("--force", is_flag=True, help="Replace a dataset already in the directory.")
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+def import_(src, target, maps, constants, confidence, limit, **options):
+    """Import a CSV, GeoJSON or GeoPackage into a new data directory.
+
+    Rows that cannot be imported are listed as file:line with the reason; the rest import,
+    and the written directory passes `geomap validate`.
+
+    \b
+    Example:
+      geomap import data/events.csv --to mydata --places data/places.csv --source-title "Copy"
+    """
+    from .importer import import_dataset
+
+    constants = _pairs(constants, "--set")
+    if confidence:
+        constants["confidence"] = confidence
+    summary = import_dataset(
+        src, target, mapping=_pairs(maps, "--map"), constants=constants, **options
+    )
+    *details, last = summary.lines(limit=limit)
+    for line in details:
+        _echo(line, err=True)
+    _echo(last + (" (dry run: nothing written)" if options["dry_run"] else ""))

@@ -32,12 +32,15 @@ _live: set[str] = set()
 _handlers_installed = False
 
 
-def check_output(path: Path | str, *, data_dir: Path | str | None = None) -> Path:
+def check_output(path: Path | str, *, data_dir: Path | str | None = None,
+                 dataset: bool = False) -> Path:
     """The real file an output should replace, or an ``OutputError`` saying why it must not be.
 
     Refused: a directory, anything but a regular file (``/dev/stdout``, ``/dev/full``, a FIFO),
     a file inside ``data_dir``, and a dataset file (``events.csv`` beside ``places.csv``).
     A symlink to a regular file is followed, so the link stays and its target is replaced.
+    ``dataset`` is for the commands made to write a data directory (``import``): it may then
+    replace dataset files.
     """
     path = Path(path)
     try:
@@ -62,7 +65,9 @@ def check_output(path: Path | str, *, data_dir: Path | str | None = None) -> Pat
                 "so write outputs elsewhere",
                 path=path, column="--output",
             )
-    if real.name in _DATA_FILES and all((real.parent / n).exists() for n in _DATA_FILES):
+    if not dataset and real.name in _DATA_FILES and all(
+        (real.parent / n).exists() for n in _DATA_FILES
+    ):
         raise OutputError(
             "is a dataset file; refusing to overwrite data, write outputs elsewhere",
             path=path, column="--output",
@@ -139,8 +144,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _prepare(path: Path, data_dir) -> Path:
-    target = check_output(path, data_dir=data_dir)
+def _prepare(path: Path, data_dir, dataset: bool = False) -> Path:
+    target = check_output(path, data_dir=data_dir, dataset=dataset)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -162,14 +167,15 @@ def _keep_metadata(tmp: str, target: Path) -> None:
         os.chown(tmp, old.st_uid, old.st_gid)
 
 
-def write_atomic(path: Path | str, data: bytes, *, data_dir: Path | str | None = None) -> Path:
+def write_atomic(path: Path | str, data: bytes, *, data_dir: Path | str | None = None,
+                 dataset: bool = False) -> Path:
     """Replace ``path`` with ``data`` once every byte is on disk; create parent folders.
 
     The bytes written and the file's length are checked, and so is closing it; any failure is an
     ``OutputError`` and the old file stays.
     """
     path = Path(path)
-    target = _prepare(path, data_dir)
+    target = _prepare(path, data_dir, dataset)
     try:
         with temporary_path(target) as tmp:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
