@@ -13,7 +13,7 @@ from functools import lru_cache
 from .gazetteer import Gazetteer, Place, fold
 from .journeys import Carrier, JourneyStop, carriers_of, journeys_of
 from .load import Dataset
-from .provenance import independent_origins, origins
+from .provenance import independent_origins
 from .schema import EVENT_COLUMNS, PartialDate, date_span_label, split_list, split_stops
 
 
@@ -148,12 +148,12 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
     return events
 
 
-def _origins(dataset: Dataset) -> dict[str, frozenset[str]]:
-    graph = {
+def _origins(dataset: Dataset) -> dict[str, tuple[str, ...]]:
+    """The ``rests_on`` graph of the sources."""
+    return {
         row["id"].strip(): tuple(split_list(row.get("rests_on", "")))
         for row in dataset.sources.rows
     }
-    return origins(graph)
 
 
 def _citations(dataset: Dataset) -> dict[str, tuple[Citation, ...]]:
