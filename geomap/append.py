@@ -24,7 +24,7 @@ from typing import NamedTuple
 from .errors import DataFileError, OutputError, ValidationError
 from .load import Dataset, decode, lock_file, open_data_file, parse_table, read_fd, read_table
 from .schema import EVENT_COLUMNS, EVENTS_FILE, PLACES_FILE, SOURCES_FILE, PartialDate
-from .validate import check, errors_of
+from .validate import Problem, check, errors_of
 
 MAX_ID_LENGTH = 64
 
@@ -104,9 +104,17 @@ def add_event(data_dir: Path | str, values: dict[str, str], *, dry_run: bool = F
                 "the new row does not read back as one record", path=path, line=line
             )
         problems = check(dataset)
-        if errors_of(problems):
-            raise ValidationError(problems)
-        warnings = [p for p in problems if p.path == str(path) and p.line == line]
+        ours = [p for p in problems if p.path == str(path) and p.line == line]
+        if errors_of(ours):
+            raise ValidationError(errors_of(ours))
+        elsewhere = errors_of(problems)
+        if elsewhere:
+            raise ValidationError([*elsewhere[:1], Problem(
+                str(path), line, "-",
+                f"{len(elsewhere)} error{'s' * (len(elsewhere) != 1)} elsewhere in the data "
+                "(the first above); `geomap validate` lists each, fix them before adding",
+            )])
+        warnings = [p for p in ours if p.severity == "warning"]
         if not dry_run:
             _append(fd, path, len(original), (separator + row_text).encode("utf-8"))
     finally:

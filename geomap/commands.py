@@ -44,12 +44,17 @@ class ValidationReport:
 
     @property
     def warnings(self) -> int:
-        return len(self.problems) - self.errors
+        return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def silenced(self) -> int:
+        return sum(p.severity == "silenced" for p in self.problems)
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {name.removesuffix('.csv')}" for name, n in self.counts.items())
+        quiet = f" ({self.silenced} more silenced in datapackage.json)" if self.silenced else ""
         return (
-            f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} "
+            f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}{quiet} "
             f"in {self.data_dir} ({counts})"
         )
 
@@ -125,7 +130,7 @@ def report_lines(problems, *, every: bool = False, show_warnings: bool = True) -
     ``every`` lists each warning instead.
     """
     errors = [format_problem(p) for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
     if not show_warnings:
         return errors
     if every:
@@ -140,9 +145,10 @@ def report_lines(problems, *, every: bool = False, show_warnings: bool = True) -
             lines.append(first)
             continue
         shown = ", ".join(str(p.line) for p in group[:5]) + (", …" if len(group) > 5 else "")
+        rule = f" (rule {group[0].rule})" if getattr(group[0], "rule", "") else ""
         lines.append(
-            f"{first.removesuffix(' [warning]')} [{len(group)} warnings like this, on lines "
-            f"{shown}; geomap validate --all lists each]"
+            f"{first.removesuffix(' [warning]')} [{len(group)} warnings like this{rule}, on "
+            f"lines {shown}; geomap validate --all lists each]"
         )
     return errors + lines
 

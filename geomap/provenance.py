@@ -170,12 +170,14 @@ def check_citations(report, table, events_table, event_sources: dict[str, tuple[
                 events_table, line, "evidence",
                 f"differs from every quote of event {eid!r} in {table.path.name}; "
                 "make it one of them (it is their shorthand)",
+                rule="evidence-not-quoted",
             )
         for source in event_sources.get(eid, ()):
             if (eid, source) not in seen:
                 report.warn(
                     events_table, line, "sources",
                     f"source {source!r} of event {eid!r} has no quote in {table.path.name}",
+                    rule="no-quote",
                 )
 
 

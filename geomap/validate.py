@@ -20,6 +20,7 @@ from .schema import (
     CONFIDENCE_LEVELS,
     EVENTS_FILE,
     OPTIONAL_COLUMNS,
+    PACKAGE_FILE,
     PLACE_KINDS,
     PLACE_PRECISIONS,
     PLACES_FILE,
@@ -49,26 +50,48 @@ _FILE_ORDER = {PLACES_FILE: 0, SOURCES_FILE: 1, EVENTS_FILE: 2}
 
 @dataclass(frozen=True)
 class Problem:
+    """One broken rule. ``severity`` is ``error``, ``warning`` or ``silenced`` (a warning the
+    dataset turned off in ``datapackage.json``); ``rule`` names a warning's rule."""
+
     path: str
     line: int
     column: str
     message: str
     severity: str = "error"
+    rule: str = ""
 
     def __str__(self) -> str:
         note = "" if self.severity == "error" else " [warning]"
         return f"{self.path}:{self.line}: {self.column}: {self.message}{note}"
 
 
+#: Every warning rule, by the id a dataset uses to silence it (``datapackage.json``:
+#: ``{"geomap": {"silence": ["no-url"]}}``).
+WARNING_RULES = {
+    "no-url": "a source without a URL",
+    "uncited-source": "a source no event cites",
+    "actor-spelling": "one actor spelled two ways",
+    "no-evidence": "an event without an evidence quote",
+    "duplicate-event": "two events with the same date, kind and stops",
+    "single-origin": "a confirmed event whose sources come down to one origin",
+    "formula-cell": "a cell a spreadsheet would run as a formula",
+    "outside-country": "a place outside the country it names",
+    "evidence-not-quoted": "an evidence quote that is none of the event's citation quotes",
+    "no-quote": "a source of an event without its quote in citations.csv",
+}
+
+
 class _Report:
-    def __init__(self):
+    def __init__(self, silenced=()):
         self.problems: list[Problem] = []
+        self.silenced = set(silenced)
 
     def error(self, table: Table, line: int, column: str, message: str):
         self.problems.append(Problem(str(table.path), line, column, message))
 
-    def warn(self, table: Table, line: int, column: str, message: str):
-        self.problems.append(Problem(str(table.path), line, column, message, "warning"))
+    def warn(self, table: Table, line: int, column: str, message: str, *, rule: str):
+        severity = "silenced" if rule in self.silenced else "warning"
+        self.problems.append(Problem(str(table.path), line, column, message, severity, rule))
 
 
 def _closest(value: str, choices, cutoff: int = 60) -> str | None:
@@ -225,10 +248,12 @@ def _check_sources(report: _Report, table: Table, cited: set[str] | None):
         _check_url(report, table, line, "url", row["url"])
         _check_url(report, table, line, "archive_url", row["archive_url"])
         if not row["url"].strip():
-            report.warn(table, line, "url", "no URL: readers cannot follow this source")
+            report.warn(table, line, "url", "no URL: readers cannot follow this source",
+                        rule="no-url")
         sid = row["id"].strip()
         if sid and cited is not None and sid not in cited:
-            report.warn(table, line, "id", f"source {sid!r} is not cited by any event")
+            report.warn(table, line, "id", f"source {sid!r} is not cited by any event",
+                        rule="uncited-source")
 
 
 def _check_dates(report: _Report, table: Table, line: int, row: dict) -> PartialDate | None:
@@ -296,6 +321,7 @@ def _check_actor_spellings(report: _Report, table: Table):
                     table, first_line[actor], "actors",
                     f"actor {actor!r} is also spelled {usual!r} (line {first_line[usual]}); "
                     "use one spelling",
+                    rule="actor-spelling",
                 )
 
 
@@ -328,7 +354,8 @@ def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
         if row["sources"].strip() and not split_list(row["sources"]):
             report.error(table, line, "sources", "no source id; cite at least one")
         if not row["evidence"].strip():
-            report.warn(table, line, "evidence", "no evidence quote from the source")
+            report.warn(table, line, "evidence", "no evidence quote from the source",
+                        rule="no-evidence")
         if start and kind and stops:
             key = (start.iso(), kind, stops)
             if key in seen_events:
@@ -336,10 +363,18 @@ def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
                     table, line, "id",
                     f"same date, kind and stops as the event on line {seen_events[key]}; "
                     "a duplicate?",
+                    rule="duplicate-event",
                 )
             else:
                 seen_events[key] = line
     _check_actor_spellings(report, table)
+
+
+def _silenced(dataset: Dataset) -> list[str]:
+    """The warning rules a dataset turns off in ``datapackage.json`` (``geomap.silence``)."""
+    settings = dataset.package.get("geomap") if isinstance(dataset.package, dict) else None
+    silence = settings.get("silence", []) if isinstance(settings, dict) else []
+    return [rule for rule in silence if isinstance(rule, str)] if isinstance(silence, list) else []
 
 
 def check_slug_id(report, table: Table, line: int, value: str, seen: dict[str, int]):
@@ -407,6 +442,7 @@ def _check_links(report: _Report, dataset: Dataset, usable: dict, gazetteer):
                 report.warn(
                     events, line, "confidence",
                     "confirmed, but its sources come down to one independent origin",
+                    rule="single-origin",
                 )
     if dataset.citations is not None:
         provenance.check_citations(report, dataset.citations, events, event_sources)
@@ -434,6 +470,7 @@ def _check_formulas(report: _Report, table: Table):
                     table, line, column,
                     f"{value[:40]!r} starts with {value[0]!r}, which a spreadsheet runs as a "
                     "formula; reword it (CSV exports get a leading \"'\")",
+                    rule="formula-cell",
                 )
 
 
@@ -454,7 +491,13 @@ def check(dataset: Dataset) -> list[Problem]:
 def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     """Every problem, and the place index built on the way (``None`` if places.csv is unusable),
     so that a valid dataset's places are indexed once per run."""
-    report = _Report()
+    report = _Report(_silenced(dataset))
+    for rule in sorted(report.silenced - set(WARNING_RULES)):
+        report.problems.append(Problem(
+            str(dataset.events.path.parent / PACKAGE_FILE), 1, "geomap.silence",
+            f"unknown warning rule {rule!r}{_hint(rule, list(WARNING_RULES))}; the rules are "
+            + ", ".join(WARNING_RULES),
+        ))
     vocabulary = _check_kinds(report, dataset.kinds)
     usable = {
         name: _check_header(report, name, table) for name, table in dataset.tables().items()
@@ -469,7 +512,7 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
         from .outlines import outside_country
 
         for line, column, message in outside_country(dataset.places):
-            report.warn(dataset.places, line, column, message)
+            report.warn(dataset.places, line, column, message, rule="outside-country")
         gazetteer = Gazetteer.from_rows(_lookup_rows(dataset.places.rows))
     if usable[SOURCES_FILE]:
         source_ids = [row["id"].strip() for row in dataset.sources.rows]
@@ -485,6 +528,10 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     _check_links(report, dataset, usable, gazetteer)
     order = {str(t.path): _FILE_ORDER[n] for n, t in dataset.tables().items()}
     return sorted(report.problems, key=lambda p: (order.get(p.path, 9), p.line)), gazetteer
+
+
+def warnings_of(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "warning"]
 
 
 def errors_of(problems: list[Problem]) -> list[Problem]:

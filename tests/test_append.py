@@ -219,3 +219,17 @@ def test_a_held_lock_waits_then_fails_clearly(basic_data, monkeypatch):
     )
     assert path.read_bytes() == before
     assert add(basic_data, *GOOD).exit_code == 0  # released: the next add goes through
+
+
+def test_errors_elsewhere_are_summarised_not_listed(basic_data):
+    places = basic_data / "places.csv"
+    places.write_text(places.read_text(encoding="utf-8").replace(",VE,", ",Venezuela,"),
+                      encoding="utf-8")
+    before = (basic_data / "events.csv").read_bytes()
+    result = add(basic_data, *GOOD)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 3, lines  # the first error, the count, the summary
+    assert "country: 'Venezuela' is not an ISO 3166-1 alpha-2 code" in lines[0]
+    assert "errors elsewhere in the data (the first above)" in lines[1]
+    assert (basic_data / "events.csv").read_bytes() == before

@@ -533,7 +533,7 @@ def test_clean_fixture_has_no_errors_and_one_warning(basic_data):
     assert [(p.severity, str(p)) for p in problems] == expand(basic_data, [BASELINE])
     assert problems == [
         Problem(str(basic_data / S), 3, "url", "no URL: readers cannot follow this source",
-                "warning")
+                "warning", "no-url")
     ]
 
 
@@ -727,3 +727,20 @@ def test_valid_generated_events_have_no_errors(rows, lineterminator):
     dataset, problems = _dataset_with(E, rows, lineterminator)
     assert [str(p) for p in errors_of(problems)] == []
     assert dataset.events.rows == rows
+
+
+def test_a_dataset_silences_a_warning_rule_in_its_datapackage(basic_data):
+    from geomap.commands import report_lines, validate_data
+
+    (basic_data / "datapackage.json").write_text('{"geomap": {"silence": ["no-url"]}}')
+    report = validate_data(basic_data)
+    assert report.warnings == 0 and report.silenced == 1 and report.errors == 0
+    assert report_lines(report.problems) == []
+    assert "(1 more silenced in datapackage.json)" in report.summary()
+
+
+def test_an_unknown_silenced_rule_is_an_error_naming_the_rules(basic_data):
+    (basic_data / "datapackage.json").write_text('{"geomap": {"silence": ["no-urls"]}}')
+    messages = [str(p) for p in errors_of(check(load_dataset(basic_data)))]
+    assert len(messages) == 1
+    assert "geomap.silence: unknown warning rule 'no-urls' (did you mean 'no-url'?)" in messages[0]
