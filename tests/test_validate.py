@@ -744,3 +744,17 @@ def test_an_unknown_silenced_rule_is_an_error_naming_the_rules(basic_data):
     messages = [str(p) for p in errors_of(check(load_dataset(basic_data)))]
     assert len(messages) == 1
     assert "geomap.silence: unknown warning rule 'no-urls' (did you mean 'no-url'?)" in messages[0]
+
+
+def test_every_warning_rule_is_documented_and_used():
+    import re as regex
+    from pathlib import Path
+
+    from geomap.validate import WARNING_RULES
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "data" / "README.md").read_text(encoding="utf-8")
+    code = "".join(p.read_text(encoding="utf-8") for p in (root / "geomap").glob("*.py"))
+    used = set(regex.findall(r'rule="([a-z-]+)"', code))
+    assert used == set(WARNING_RULES)
+    assert all(f"`{rule}`" in readme for rule in WARNING_RULES)
