@@ -14,6 +14,7 @@ from __future__ import annotations
 from .assemble import Assembly, Shape
 from .gazetteer import fold
 from .records import Event, cited_sources
+from .routes import join_antimeridian
 from .safety import clean_text, safe_url
 from .schema import (
     CONFIDENCE_LEVELS,
@@ -65,9 +66,11 @@ class _Table:
 
 
 def _geom(shape: Shape) -> dict:
+    """A point, or a line's parts joined across the antimeridian (the map wraps the world)."""
     if shape[0] == "P":
         return {"t": "P", "c": list(shape[1])}
-    return {"t": "L", "c": [[list(xy) for xy in part] for part in shape[1:]]}
+    parts = join_antimeridian([list(part) for part in shape[1:]])
+    return {"t": "L", "c": [[[round(lon, 5), lat] for lon, lat in part] for part in parts]}
 
 
 def _published(text: str) -> str:

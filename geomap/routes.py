@@ -54,6 +54,27 @@ def split_antimeridian(coords: Sequence[LonLat]) -> Parts:
     return [part for part in parts if len(part) > 1] or [parts[0] * 2]
 
 
+def join_antimeridian(parts: Parts) -> Parts:
+    """Parts split at ±180 joined again into continuous lines, longitudes running past ±180, so
+    a map that wraps the world draws Tokyo–Honolulu as one line over the Pacific.
+
+    >>> join_antimeridian([[(170.0, 0.0), (180.0, 5.0)], [(-180.0, 5.0), (-170.0, 10.0)]])
+    [[(170.0, 0.0), (180.0, 5.0), (190.0, 10.0)]]
+    """
+    joined: Parts = []
+    shift = 0.0
+    for part in parts:
+        if joined and abs(joined[-1][-1][0] - shift) == 180.0 and abs(part[0][0]) == 180.0 and (
+            joined[-1][-1][0] - shift == -part[0][0]
+        ) and joined[-1][-1][1] == part[0][1]:
+            shift += 360.0 if part[0][0] < 0 else -360.0
+            joined[-1].extend((lon + shift, lat) for lon, lat in part[1:])
+        else:
+            shift = 0.0
+            joined.append([(lon, lat) for lon, lat in part])
+    return joined
+
+
 def _round(parts: Parts) -> Parts:
     return [[(round(lon, DIGITS), round(lat, DIGITS)) for lon, lat in part] for part in parts]
 

@@ -61,3 +61,18 @@ def test_styles_are_in_the_payload(payload):
 def test_plural():
     assert plural(1, "event") == "1 event"
     assert plural(1200, "event") == "1,200 events"
+
+
+def test_a_route_across_the_antimeridian_ships_as_one_continuous_line():
+    from geomap.assemble import assemble
+    from geomap.load import load_dataset
+
+    from .conftest import FIXTURES
+
+    payload = map_payload(assemble(load_dataset(FIXTURES / "basic")), "t", "m")
+    n = payload["events"]["id"].index("pacific-flight")
+    geom = payload["geoms"][payload["events"]["geom"][n]]
+    assert len(geom["c"]) == 1  # not two stubs at the map's edges
+    lons = [lon for lon, _ in geom["c"][0]]
+    assert lons[0] == 139.6503 and lons[-1] == 202.1419  # Honolulu's -157.8581 + 360
+    assert all(b - a < 5 for a, b in zip(lons, lons[1:], strict=False))
