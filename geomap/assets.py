@@ -157,13 +157,34 @@ def ensure(asset: Asset) -> bytes:
     return read_verified(asset)
 
 
-def fetch_all(*, npm: bool = False) -> list:
-    """Fill the cache with every pinned asset; returns the paths. Existing good files are kept."""
+def _from_npm(missing: list[Asset]) -> None:
+    """Store the missing assets from their packages in the npm registry (``npm pack``)."""
     import subprocess
     import tarfile
     import tempfile
     from pathlib import Path
 
+    from .errors import AssetError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for package in sorted({a.npm_package for a in missing}):
+            try:
+                result = subprocess.run(
+                    ["npm", "pack", package, "--silent", "--pack-destination", tmp],
+                    check=True, capture_output=True, text=True,
+                )
+            except (OSError, subprocess.CalledProcessError) as exc:
+                detail = getattr(exc, "stderr", "") or exc
+                raise AssetError(f"`npm pack {package}` failed: {detail}") from None
+            tarball = Path(tmp) / result.stdout.strip().splitlines()[-1]
+            with tarfile.open(tarball) as tar:
+                for asset in (a for a in missing if a.npm_package == package):
+                    member = tar.extractfile(f"package/{asset.npm_path}")
+                    _store(asset, member.read())
+
+
+def fetch_all(*, npm: bool = False) -> list:
+    """Fill the cache with every pinned asset; returns the paths. Existing good files are kept."""
     from .errors import AssetError
 
     missing = []
@@ -173,21 +194,7 @@ def fetch_all(*, npm: bool = False) -> list:
         except AssetError:
             missing.append(asset)
     if npm and missing:
-        with tempfile.TemporaryDirectory() as tmp:
-            for package in sorted({a.npm_package for a in missing}):
-                try:
-                    result = subprocess.run(
-                        ["npm", "pack", package, "--silent", "--pack-destination", tmp],
-                        check=True, capture_output=True, text=True,
-                    )
-                except (OSError, subprocess.CalledProcessError) as exc:
-                    detail = getattr(exc, "stderr", "") or exc
-                    raise AssetError(f"`npm pack {package}` failed: {detail}") from None
-                tarball = Path(tmp) / result.stdout.strip().splitlines()[-1]
-                with tarfile.open(tarball) as tar:
-                    for asset in (a for a in missing if a.npm_package == package):
-                        member = tar.extractfile(f"package/{asset.npm_path}")
-                        _store(asset, member.read())
+        _from_npm(missing)
     else:
         for asset in missing:
             ensure(asset)
@@ -196,5 +203,22 @@ def fetch_all(*, npm: bool = False) -> list:
 
 def resolve_assets() -> dict[str, bytes]:
     """Every pinned asset's verified bytes by name, fetched before a page is rendered, so that
-    rendering itself never touches the network."""
-    return {asset.name: ensure(asset) for asset in ASSETS}
+    rendering itself never touches the network. A file the CDN cannot give comes from the npm
+    registry when ``npm`` is installed; a cached file that fails its checksum is never replaced.
+    """
+    import shutil
+
+    from .errors import AssetError
+
+    found, failed = {}, []
+    for asset in ASSETS:
+        try:
+            found[asset.name] = ensure(asset)
+        except AssetError as exc:
+            if cache_path(asset).exists() or not shutil.which("npm"):
+                raise
+            failed.append((asset, exc))
+    if failed:
+        _from_npm([asset for asset, _ in failed])
+        found.update({asset.name: read_verified(asset) for asset, _ in failed})
+    return {asset.name: found[asset.name] for asset in ASSETS}
