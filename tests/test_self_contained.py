@@ -91,9 +91,11 @@ def test_a_tampered_cached_asset_is_refused(private_assets, basic_data, tmp_path
 
 
 def test_a_missing_asset_names_the_file_and_how_to_provide_it(private_assets, basic_data,
-                                                               tmp_path):
+                                                               tmp_path, monkeypatch):
+    """With neither the CDN nor npm (which would fill the cache) there is nothing to render."""
     css = private_assets / "leaflet@1.9.4" / "dist" / "leaflet.css"
     css.unlink()
+    monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(AssetError) as info:
         render_map(basic_data, tmp_path / "m.html", self_contained=True)
     message = str(info.value)
