@@ -76,6 +76,14 @@
       state.options.event = "";
       writeAddress();
     },
+    /* Room the popup keeps from the panels beside it (none on phones, where they fold). */
+    padding: function () {
+      if (map.getSize().x < 600) return [[8, 48], [8, 8]];
+      var left = filterPanel.control.getContainer().offsetWidth + 24;
+      var right = Math.max(list.control.getContainer().offsetWidth,
+        legend.control.getContainer().offsetWidth) + 24;
+      return left + right + 360 < map.getSize().x ? [[left, 70], [right, 20]] : [[20, 70], [20, 20]];
+    },
     linkTo: function (ev) {
       var options = Object.assign({}, state.options, { event: ev.id, map: viewText() });
       return location.href.replace(/#.*$/, "") + "#" + core.writeAddress(options);
@@ -201,13 +209,28 @@
   });
   layers.group.on("mouseout", function () { map.closeTooltip(tooltip); });
 
+  /* The list's items take the height the legend leaves beside the map. */
+  function layoutRight() {
+    var items = list.control.getContainer().querySelector(".gm-items");
+    if (!items || map.getSize().x < 600) return;
+    var top = items.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
+    var legendBox = legend.control.getContainer();
+    var room = map.getSize().y - top - legendBox.offsetHeight - 40;
+    items.style.maxHeight = Math.max(120, room) + "px";
+  }
+  map.on("resize", layoutRight);
+  legend.control.getContainer().addEventListener("toggle", layoutRight);
+  list.control.getContainer().addEventListener("toggle", layoutRight);
+
   /* ---- Phones: panels give way to an open popup ---- */
 
   map.on("popupopen", function () {
     map.closeTooltip(tooltip);
     if (map.getSize().x >= 600) return;
     [filterPanel, list, legend].forEach(function (p) { p.control.getContainer().open = false; });
+    map.getContainer().classList.add("gm-popup-open");
   });
+  map.on("popupclose", function () { map.getContainer().classList.remove("gm-popup-open"); });
 
   /* ---- The view ---- */
 
@@ -301,6 +324,7 @@
 
   readAddress();
   apply();
+  layoutRight();
   fitShown();
   openFromAddress();
 

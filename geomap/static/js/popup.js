@@ -76,7 +76,7 @@
     pager.appendChild(next);
     var slot = el("div", "gm-slot");
     var actions = el("div", "gm-actions");
-    var copy = ui.button("gm-copy", "Copy link", "Copy a link to this event");
+    var copy = ui.button("gm-copy", "Copy link", "Copy link to this event");
     var copied = el("span", "gm-copied");
     copied.setAttribute("role", "status");
     actions.appendChild(copy);
@@ -136,7 +136,11 @@
     function open(events, latlng, index, returnTo) {
       current = { events: events, index: 0, returnTo: returnTo || null };
       popup.options.maxWidth = Math.min(340, map.getSize().x - 60);
-      popup.options.maxHeight = narrow() ? Math.round(map.getSize().y * 0.55) : null;
+      popup.options.maxHeight = narrow() ? Math.round(map.getSize().y * 0.55)
+        : Math.max(200, map.getSize().y - 200);
+      var pad = hooks.padding();
+      popup.options.autoPanPaddingTopLeft = pad[0];
+      popup.options.autoPanPaddingBottomRight = pad[1];
       show(index || 0);
       popup.setLatLng(latlng).setContent(box);
       if (!map.hasLayer(popup)) popup.openOn(map); else popup.update();
