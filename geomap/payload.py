@@ -26,17 +26,18 @@ from .schema import (
 #: Version of the payload's layout; the page script refuses a document it does not know.
 VERSION = 2
 
-#: Colour (Okabe–Ito, distinguishable with the common colour-vision deficiencies) and a mark
-#: per kind, so that kind is never shown by colour alone.
+#: Colour and a mark per kind, so that kind is never shown by colour alone. The colours are
+#: at least 3:1 against the page's land and sea, and stay apart under protanopia and
+#: deuteranopia (tests/test_page_palette.py).
 KIND_STYLES = {
     "shipment": {"color": "#0072B2", "mark": "square"},
-    "flight": {"color": "#D55E00", "mark": "triangle"},
-    "visit": {"color": "#009E73", "mark": "circle"},
-    "seizure": {"color": "#CC79A7", "mark": "cross"},
-    "statement": {"color": "#7A6A00", "mark": "diamond"},
-    "agreement": {"color": "#56B4E9", "mark": "pentagon"},
-    "payment": {"color": "#E69F00", "mark": "star"},
-    "appointment": {"color": "#555555", "mark": "hexagon"},
+    "flight": {"color": "#D05A00", "mark": "triangle"},
+    "visit": {"color": "#00785A", "mark": "circle"},
+    "seizure": {"color": "#A8327A", "mark": "cross"},
+    "statement": {"color": "#6A4C93", "mark": "diamond"},
+    "agreement": {"color": "#007C8C", "mark": "pentagon"},
+    "payment": {"color": "#5C4400", "mark": "star"},
+    "appointment": {"color": "#4D4D4D", "mark": "hexagon"},
 }
 KIND_COLORS = {kind: style["color"] for kind, style in KIND_STYLES.items()}
 
@@ -148,6 +149,8 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
                         "id": _text(place.id),
                         "name": _text(place.name),
                         "keys": [_text(k) for k in place.search_keys()],
+                        "kind": _text(place.kind),
+                        "country": _text(place.country),
                     })
                 refs.append(places.add(place.id))
             memo[key] = refs

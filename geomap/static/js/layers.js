@@ -24,12 +24,25 @@
 
     /* Offline basemap: country outlines beneath any tile layer, which covers it when it loads. */
     var basemap = document.getElementById("geomap-basemap");
+    var outlines = Object.create(null);  // ISO 3166 alpha-2 -> GeoJSON feature
     if (basemap) {
+      var countries = JSON.parse(basemap.textContent);
+      countries.features.forEach(function (f) {
+        if (f.properties && f.properties.iso_a2) outlines[f.properties.iso_a2] = f;
+      });
       map.createPane("geomapBase").style.zIndex = 150;
-      L.geoJSON(JSON.parse(basemap.textContent), {
+      map.createPane("geomapAreas").style.zIndex = 350;
+      map.getPane("geomapAreas").style.pointerEvents = "none";
+      L.geoJSON(countries, {
         pane: "geomapBase", interactive: false,
         style: { color: "#9aa4ad", weight: 0.7, fillColor: "#f6f4ef", fillOpacity: 1 }
       }).addTo(map);
+    }
+
+    /* The outline of the country a region-precision event is known to, if it is a country. */
+    function area(ev) {
+      var last = ev.places.length ? doc.places[ev.places[ev.places.length - 1]] : null;
+      return last && last.kind === "country" ? outlines[last.country] || null : null;
     }
 
     function arrows(parts, color) {
@@ -62,7 +75,13 @@
         events: [], shown: [], extras: [], onMap: false, marker: null, line: null };
       if (geom.t === "P") {
         feature.latlng = L.latLng(geom.c[1], geom.c[0]);
-        if (ev.precision === "region") {
+        var outline = ev.precision === "region" ? area(ev) : null;
+        if (outline) {
+          feature.area = true;
+          feature.extras.push(L.geoJSON(outline, { pane: "geomapAreas", interactive: false,
+            style: { color: kind.color, weight: 1.5, opacity: 0.9, dashArray: "5 4",
+              fillColor: kind.color, fillOpacity: 0.08 } }));
+        } else if (ev.precision === "region") {
           feature.extras.push(L.circle(feature.latlng, { radius: 90000, color: kind.color,
             weight: 1, opacity: 0.8, fillOpacity: 0.06, dashArray: "3 4", interactive: false,
             renderer: renderer }));

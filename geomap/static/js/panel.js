@@ -147,6 +147,12 @@
     list.appendChild(li);
   }
 
+  function areaSwatch() {
+    var box = el("i", "gm-area-swatch");
+    box.setAttribute("aria-hidden", "true");
+    return box;
+  }
+
   /** The legend: one toggle per kind (glyph, colour, counts), and what every mark means. */
   function legend(map, ctx, open) {
     var doc = ctx.doc, st = ctx.state;
@@ -202,9 +208,10 @@
       var marks = el("ul", "gm-marks");
       legendRow(marks, ui.line("#444", null), "Route (shipment, flight); arrows show direction");
       legendRow(marks, ui.line("#444", "4 5", 1.5), "Travel to a visit or other event");
-      var ring = ui.line("#444", "3 4", 1);
-      legendRow(marks, ring, "Ring: place known only to its state, country or sea");
-      legendRow(marks, el("span", "gm-ring-note", "↻"), "Marks at one place sit side by side");
+      legendRow(marks, areaSwatch(), "Outlined country: the place is known only to the " +
+        "country; its mark sits inside");
+      legendRow(marks, ui.line("#444", "3 4", 1), "Ring: place known only to its state or sea");
+      legendRow(marks, el("i", "gm-ring-note", "↻"), "Marks at one place sit side by side");
       box.appendChild(marks);
       return outer;
     };
