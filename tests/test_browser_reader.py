@@ -468,3 +468,20 @@ def test_axe_finds_no_serious_violation(open_map, size):
     page.wait_for_selector(".leaflet-popup .gm-event h3")
     page.wait_for_timeout(400)  # the popup fades in
     assert run_axe(page) == []
+
+
+def test_print_shows_the_map_then_the_shown_events_with_sources(open_map, overlap_map):
+    opened = open_map(overlap_map, fragment="#kind=flight")
+    page = opened.page
+    page.emulate_media(media="print")
+    page.wait_for_selector(".gm-print .gm-event")
+    printed = page.locator(".gm-print")
+    titles = printed.locator("h3").all_inner_texts()
+    assert titles == ["First flight Tehran to Caracas", "Second flight Tehran to Caracas",
+                      "Alleged flight Tehran to Caracas"]
+    assert "Example News" in printed.inner_text() and "Example Blog" in printed.inner_text()
+    hidden = page.evaluate("""() => [...document.querySelectorAll(
+        '.gm-panel, .gm-column, .leaflet-control-zoom, .gm-fit-bar')]
+      .map(e => getComputedStyle(e.closest('.leaflet-control') || e).display)""")
+    assert hidden and set(hidden) == {"none"}
+    assert page.locator(".leaflet-container").is_visible()

@@ -75,7 +75,8 @@
         events: [], shown: [], extras: [], onMap: false, marker: null, line: null };
       if (geom.t === "P") {
         feature.latlng = L.latLng(geom.c[1], geom.c[0]);
-        var outline = ev.precision === "region" ? area(ev) : null;
+        feature.region = ev.precision === "region";
+        var outline = feature.region ? area(ev) : null;
         if (outline) {
           feature.area = true;
           feature.extras.push(L.geoJSON(outline, { pane: "geomapAreas", interactive: false,

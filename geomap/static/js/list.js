@@ -10,12 +10,12 @@
   var el = ui.el;
   var MAX_ITEMS = 300;  // more would slow the page; the search narrows them down
 
-  function create(map, ctx, open) {
+  function create(map, ctx, open, column) {
     var doc = ctx.doc;
     var query = "";
     var shown = [];
     var ul, count, more;
-    var control = L.control({ position: "topright" });
+    var control = {};
     control.onAdd = function () {
       var outer = page.panel.collapsible("gm-list", "Events", open);
       outer.setAttribute("aria-label", "Event list");
@@ -36,7 +36,9 @@
       box.appendChild(more);
       return outer;
     };
-    control.addTo(map);
+    var element = control.onAdd();
+    column.appendChild(element);
+    control.getContainer = function () { return element; };
 
     function item(ev) {
       var li = el("li");

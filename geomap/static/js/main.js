@@ -51,8 +51,9 @@
   };
 
   var filterPanel = page.panel.filters(map, ctx, !narrow);
-  var list = page.list.create(map, ctx, !narrow);
-  var legend = page.panel.legend(map, ctx, !narrow);
+  var right = page.panel.column(map);
+  var list = page.list.create(map, ctx, !narrow, right);
+  var legend = page.panel.legend(map, ctx, !narrow, right);
 
   /* "Fit to shown": the view that holds every shown event. */
   var fit = L.control({ position: "topleft" });
@@ -80,9 +81,8 @@
     padding: function () {
       if (map.getSize().x < 600) return [[8, 48], [8, 8]];
       var left = filterPanel.control.getContainer().offsetWidth + 24;
-      var right = Math.max(list.control.getContainer().offsetWidth,
-        legend.control.getContainer().offsetWidth) + 24;
-      return left + right + 360 < map.getSize().x ? [[left, 70], [right, 20]] : [[20, 70], [20, 20]];
+      var side = right.offsetWidth + 24;
+      return left + side + 360 < map.getSize().x ? [[left, 70], [side, 20]] : [[20, 70], [20, 20]];
     },
     linkTo: function (ev) {
       var options = Object.assign({}, state.options, { event: ev.id, map: viewText() });
@@ -209,19 +209,6 @@
   });
   layers.group.on("mouseout", function () { map.closeTooltip(tooltip); });
 
-  /* The list's items take the height the legend leaves beside the map. */
-  function layoutRight() {
-    var items = list.control.getContainer().querySelector(".gm-items");
-    if (!items || map.getSize().x < 600) return;
-    var top = items.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
-    var legendBox = legend.control.getContainer();
-    var room = map.getSize().y - top - legendBox.offsetHeight - 40;
-    items.style.maxHeight = Math.max(120, room) + "px";
-  }
-  map.on("resize", layoutRight);
-  legend.control.getContainer().addEventListener("toggle", layoutRight);
-  list.control.getContainer().addEventListener("toggle", layoutRight);
-
   /* ---- Phones: panels give way to an open popup ---- */
 
   map.on("popupopen", function () {
@@ -237,15 +224,17 @@
   function padding() {
     var size = map.getSize();
     var left = filterPanel.control.getContainer().offsetWidth + 30;
-    var right = Math.max(legend.control.getContainer().offsetWidth,
-      list.control.getContainer().offsetWidth) + 30;
+    var side = right.offsetWidth + 30;
     var top = title.offsetHeight + 30;
-    var fits = left + right < size.x * 0.7;
-    return { paddingTopLeft: [fits ? left : 20, top], paddingBottomRight: [fits ? right : 20, 30] };
+    var fits = left + side < size.x * 0.7;
+    return { paddingTopLeft: [fits ? left : 20, top], paddingBottomRight: [fits ? side : 20, 30] };
   }
 
   function fitShown() {
     var shown = layers.features.filter(function (f) { return f.onMap; });
+    /* Fit what is placed precisely; places known only to a region do not widen the view. */
+    var precise = shown.filter(function (f) { return !f.region; });
+    if (precise.length) shown = precise;
     if (!shown.length) return;
     map.fitBounds(layers.bounds(shown), Object.assign({ maxZoom: 7, animate: false }, padding()));
   }
@@ -313,18 +302,20 @@
 
   /* Print: the shown events with their sources after the map. */
   var printed = el("section", "gm-print");
-  printed.setAttribute("aria-hidden", "true");
   document.body.appendChild(printed);
-  window.addEventListener("beforeprint", function () {
+  function buildPrint() {
     printed.textContent = "";
     printed.appendChild(el("h2", null, doc.title + " — " + window.geomap.shownIds().length + " events shown"));
     events.filter(function (ev) { return shownFlags[ev.index]; }).sort(decode.byDate)
       .forEach(function (ev) { printed.appendChild(page.popup.details(ev, doc, kinds)); });
-  });
+  }
+  window.addEventListener("beforeprint", buildPrint);
+  if (window.matchMedia) {
+    matchMedia("print").addEventListener("change", function (e) { if (e.matches) buildPrint(); });
+  }
 
   readAddress();
   apply();
-  layoutRight();
   fitShown();
   openFromAddress();
 

@@ -154,10 +154,10 @@
   }
 
   /** The legend: one toggle per kind (glyph, colour, counts), and what every mark means. */
-  function legend(map, ctx, open) {
+  function legend(map, ctx, open, column) {
     var doc = ctx.doc, st = ctx.state;
     var kindBoxes = Object.create(null), kindCounts = Object.create(null);
-    var control = L.control({ position: "bottomright" });
+    var control = {};
     control.onAdd = function () {
       var outer = collapsible("gm-legend", "Legend", open);
       outer.setAttribute("aria-label", "Legend");
@@ -215,7 +215,9 @@
       box.appendChild(marks);
       return outer;
     };
-    control.addTo(map);
+    var element = control.onAdd();
+    column.appendChild(element);
+    control.getContainer = function () { return element; };
 
     function update(perKind) {
       var crit = st.crit;
@@ -228,5 +230,14 @@
     return { control: control, update: update };
   }
 
-  page.panel = { filters: filters, legend: legend, collapsible: collapsible, stopMapEvents: stopMapEvents };
+  /** The right-hand column (event list, legend): one control, so the two never overlap. */
+  function column(map) {
+    var control = L.control({ position: "topright" });
+    var box = el("div", "gm-column");
+    control.onAdd = function () { return box; };
+    control.addTo(map);
+    return box;
+  }
+
+  page.panel = { column: column, filters: filters, legend: legend, collapsible: collapsible, stopMapEvents: stopMapEvents };
 })(window.geomapPage = window.geomapPage || {});
