@@ -172,7 +172,9 @@
     var anchor = f.latlng || layers.anchorLatLng(f);
     if (move) {
       var inView = map.getBounds().pad(-0.1).contains(anchor);
-      if (!inView) map.setView(anchor, Math.max(map.getZoom(), 4), { animate: false });
+      if (!inView || map.getZoom() < 4) {
+        map.setView(anchor, Math.max(map.getZoom(), 5), { animate: false });
+      }
     }
     var point = layers.anchorPoint(f);
     var found = eventsAt(point, f);
