@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 import re
 import shutil
 from pathlib import Path
@@ -449,7 +450,10 @@ def test_phone_touch_targets_are_at_least_24px(open_map):
 
 def run_axe(page) -> list:
     if not AXE.exists():
-        pytest.skip("axe-core is missing: npm ci --ignore-scripts")
+        message = "axe-core is missing: npm ci --ignore-scripts"
+        if os.environ.get("GEOMAP_REQUIRE_BROWSER") or os.environ.get("GEOMAP_REQUIRE_NODE"):
+            pytest.fail(message)
+        pytest.skip(message)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
@@ -485,3 +489,21 @@ def test_print_shows_the_map_then_the_shown_events_with_sources(open_map, overla
       .map(e => getComputedStyle(e.closest('.leaflet-control') || e).display)""")
     assert hidden and set(hidden) == {"none"}
     assert page.locator(".leaflet-container").is_visible()
+
+
+def test_fit_to_shown_brings_the_shown_events_into_view(open_map, overlap_map):
+    opened = open_map(overlap_map, fragment="#kind=visit&map=6/-30.0000/-20.0000")
+    page = opened.page
+
+    def on_screen():
+        inside = []
+        for box in (m.bounding_box() for m in page.locator(".gm-marker").all()):
+            cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            inside.append(0 <= cx <= DESKTOP[0] and 0 <= cy <= DESKTOP[1])
+        return inside
+
+    assert on_screen() and not any(on_screen())  # the South Atlantic: no visit in sight
+    page.get_by_role("button", name="Fit the map to the shown events").click()
+    page.wait_for_timeout(200)
+    assert all(on_screen())
+    assert opened.errors == []

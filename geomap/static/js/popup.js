@@ -85,6 +85,9 @@
     box.appendChild(slot);
     box.appendChild(actions);
 
+    /* The popup's one element, built once; the pager changes what is inside it. */
+    function popupContent() { return box; }
+
     function show(index) {
       var events = current.events;
       current.index = Math.max(0, Math.min(index, events.length - 1));
@@ -142,7 +145,7 @@
       popup.options.autoPanPaddingTopLeft = pad[0];
       popup.options.autoPanPaddingBottomRight = pad[1];
       show(index || 0);
-      popup.setLatLng(latlng).setContent(box);
+      popup.setLatLng(latlng).setContent(popupContent());
       if (!map.hasLayer(popup)) popup.openOn(map); else popup.update();
       var heading = slot.querySelector("h3");
       if (heading) heading.focus({ preventScroll: true });
