@@ -186,11 +186,12 @@ def reach_every_event_by_mouse(opened, html: Path, size) -> dict[str, list[str]]
     return clicks
 
 
-@pytest.mark.parametrize("which", ["default", "overlap"])
-def test_every_event_opens_with_real_clicks(open_map, overlap_map, which):
+@pytest.mark.parametrize(("which", "size"), [("default", DESKTOP), ("overlap", DESKTOP),
+                                             ("overlap", PHONE)])
+def test_every_event_opens_with_real_clicks(open_map, overlap_map, which, size):
     html = DEFAULT_MAP if which == "default" else overlap_map
-    opened = open_map(html)
-    clicks = reach_every_event_by_mouse(opened, html, DESKTOP)
+    opened = open_map(html, viewport=size)
+    clicks = reach_every_event_by_mouse(opened, html, size)
     seen = {t for titles in clicks.values() for t in titles}
     titles = {e["title"] for e in events_of(payload(html))}
     assert seen == titles, titles - seen
@@ -506,4 +507,29 @@ def test_fit_to_shown_brings_the_shown_events_into_view(open_map, overlap_map):
     page.get_by_role("button", name="Fit the map to the shown events").click()
     page.wait_for_timeout(200)
     assert all(on_screen())
+    assert opened.errors == []
+
+
+def test_taps_open_a_marker_and_page_through_it_on_a_phone(open_map, overlap_map):
+    doc = payload(overlap_map)
+    lon, lat = next(g["c"] for g in doc["geoms"] if g["t"] == "P" and abs(g["c"][1] - 10.48) < 0.01)
+    opened = open_map(overlap_map, fragment=view_address(7, lat, lon), viewport=PHONE, touch=True)
+    page = opened.page
+    found = None
+    for n in range(len(markers_near(page, (PHONE[0] / 2, PHONE[1] / 2), 60))):
+        go(opened, overlap_map, view_address(7, lat, lon))
+        x, y = markers_near(page, (PHONE[0] / 2, PHONE[1] / 2), 60)[n]
+        page.touchscreen.tap(x, y)
+        page.wait_for_selector(".leaflet-popup .gm-event h3")
+        if page.locator(".leaflet-popup .gm-next").is_visible():
+            found = True
+            break
+    assert found, "no tapped marker holds several events"
+    first = page.locator(".leaflet-popup h3").inner_text()
+    page.wait_for_timeout(300)  # auto-pan
+    box = page.locator(".leaflet-popup .gm-next").bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.locator(".leaflet-popup").count() == 1
+    assert page.locator(".leaflet-popup h3").inner_text() != first
     assert opened.errors == []
