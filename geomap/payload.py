@@ -165,6 +165,8 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
                         "id": _text(place.id),
                         "name": _text(place.name),
                         "keys": [_text(k) for k in place.search_keys()],
+                        "kind": _text(place.kind),
+                        "country": _text(place.country),
                     })
                 refs.append(places.add(place.id))
             memo[key] = refs

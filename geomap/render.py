@@ -115,6 +115,17 @@ def tile_provider_name(tiles: str) -> str:
     return provider.name
 
 
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+def _accessible(page: str) -> str:
+    """A language for screen readers, and pinch-zoom allowed (folium's viewport forbids it)."""
+    page = page.replace("<html>", '<html lang="en">', 1)
+    return _VIEWPORT.sub(
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0" />', page, count=1
+    )
+
+
 def render_html(
     assembly: Assembly,
     title: str = DEFAULT_TITLE,
@@ -176,5 +187,6 @@ def render_html(
     if sorted(found) != sorted(values):
         raise RuntimeError(f"unexpected placeholders in the folium page: {found}")
     page = _add_integrity(_PLACEHOLDER.sub(lambda m: values[m.group(1)], page))
+    page = _accessible(page)
     return page if assets is None else _inline_assets(page, assets)
 

@@ -25,19 +25,20 @@ HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 UNASSESSED = "unassessed"
 UNASSESSED_MEANING = "not assessed: the dataset does not grade how sure it is"
 
-#: Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
+#: The default kinds' colour and mark, so that kind is never shown by colour alone. The colours
+#: are at least 3:1 against the page's land and sea, and stay apart under protanopia and
+#: deuteranopia (tests/test_page_palette.py).
 _DEFAULT_STYLE = {
     "shipment": ("#0072B2", "square"),
-    "flight": ("#D55E00", "triangle"),
-    "visit": ("#009E73", "circle"),
-    "seizure": ("#CC79A7", "cross"),
-    "statement": ("#7A6A00", "diamond"),
-    "agreement": ("#56B4E9", "pentagon"),
-    "payment": ("#E69F00", "star"),
-    "appointment": ("#555555", "hexagon"),
+    "flight": ("#D05A00", "triangle"),
+    "visit": ("#00785A", "circle"),
+    "seizure": ("#A8327A", "cross"),
+    "statement": ("#6A4C93", "diamond"),
+    "agreement": ("#007C8C", "pentagon"),
+    "payment": ("#5C4400", "star"),
+    "appointment": ("#4D4D4D", "hexagon"),
 }
-_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#7A6A00", "#56B4E9", "#E69F00",
-            "#555555")
+_PALETTE = tuple(colour for colour, _ in _DEFAULT_STYLE.values())
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Screenshot a rendered map in headless Chromium, offline (the README's picture comes from here).
 
 Usage: python scripts/screenshot.py maps/index.html docs/map.png [--click EVENT_ID]
+       python scripts/screenshot.py maps/index.html docs/phone.png --size 390x844 --click EVENT_ID
 Needs Debian's chromium, playwright (pip install -e '.[test]') and a filled asset cache
 (geomap fetch-assets --npm); basemap tiles are left blank, so the offline country
 outlines show.
@@ -33,7 +34,9 @@ def main() -> None:
         page = browser.new_page(viewport={"width": width, "height": height})
         blocked: list[str] = []
         page.route("**/*", offline_router(cdn_files(), blocked))
-        page.goto(args.html.resolve().as_uri())
+        # An event opens as from a shared link (#event=…), the way a reader gets there.
+        fragment = f"#event={args.click}" if args.click and not args.view else ""
+        page.goto(args.html.resolve().as_uri() + fragment)
         page.wait_for_function("window.geomap !== undefined")
         if args.view:
             lat, lon, zoom = (float(v) for v in args.view.split(","))
@@ -42,10 +45,8 @@ def main() -> None:
                 " window.geomap.map.setView([lat, lon], zoom, {animate: false}); }",
                 [lat, lon, zoom],
             )
-        if args.click:
-            page.evaluate(
-                "(id) => window.geomap.openPopup(id)", args.click
-            )
+        if args.click and args.view:
+            page.evaluate("(id) => window.geomap.openPopup(id)", args.click)
         page.wait_for_timeout(300)
         args.png.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.png))

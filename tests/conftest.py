@@ -97,9 +97,10 @@ def open_map(browser, cdn_files):
     """Open an HTML map file in Chromium with the CDN served locally; yields a function."""
     pages = []
 
-    def _open(path: Path, *, fragment: str = "", viewport=(1280, 800)) -> MapPage:
+    def _open(path: Path, *, fragment: str = "", viewport=(1280, 800), touch=False) -> MapPage:
         nonlocal opened
-        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]},
+                                has_touch=touch, is_mobile=touch)
         pages.append(page)
         opened = MapPage(page)
         page.on(

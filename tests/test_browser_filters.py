@@ -56,13 +56,15 @@ def test_panel_selection_equals_cli_selection_and_survives_reload(open_map, rend
 
     # Reload from the URL alone: the same view.
     url = page.url
-    assert "#" in url and "kinds=flight" in url and "confidence=reported" in url
+    assert url.endswith("#kind=flight&confidence=reported")  # the CLI's option names
     again = open_map(rendered, fragment="#" + url.split("#", 1)[1])
     assert shown(again) == expected
     assert again.page.get_by_label("Show Shipment").is_checked() is False
     assert again.page.locator("input[name=gm-confidence][value=reported]").is_checked()
     assert showing_text(again) == "Showing 1 of 4 events"
-    assert opened.errors == [] and again.errors == []
+    old = open_map(rendered, fragment="#kinds=flight&confidence=reported")  # links made before
+    assert shown(old) == expected
+    assert opened.errors == [] and again.errors == [] and old.errors == []
 
 
 def test_actor_filter_with_search_box_matches_cli(open_map, rendered, basic_data):

@@ -30,9 +30,8 @@ CLICK_AT = """(id) => {
   }
   map.stop();  // a popup's auto-pan from an earlier click must not move the map afterwards
   map.setView(best, zoom, {animate: false});
-  // A point feature may be drawn a few pixels off its place (beside others there).
-  const p = f.getLatLng ? map.layerPointToContainerPoint(f._point)
-    : map.latLngToContainerPoint(best);
+  if (f.getLatLng) return window.geomap.pointOf(id);  // a marker may sit beside its place
+  const p = map.latLngToContainerPoint(best);
   const box = map.getContainer().getBoundingClientRect();
   return [p.x + box.left, p.y + box.top];
 }"""

@@ -416,7 +416,7 @@ def test_in_the_browser_nothing_runs_everything_draws_and_shows_literally(
 
     # Type every payload into the actor search box; each actor finds its own row.
     page.locator(".gm-panel summary").click()
-    search = page.locator("input[type=search]")
+    search = page.locator(".gm-panel input[type=search]")
     rows = page.locator(".gm-actors label")
     for n, (_, text) in enumerate(hostile.payloads(marker)):
         if n % 10 == 0:
@@ -482,7 +482,7 @@ def test_actor_names_that_are_object_keys_break_nothing(open_map, tmp_path, mark
         "ls => ls.map(l => l.textContent.trim())")
     for actor in split_list(hostile.PROTOTYPE_KEYS):
         assert f"{actor} (1)" in labels
-        opened.page.locator("input[type=search]").fill(actor)
+        opened.page.locator(".gm-panel input[type=search]").fill(actor)
         assert opened.page.locator(".gm-actors label").filter(visible=True).count() >= 1
 
 

@@ -40,7 +40,8 @@ def test_names_ship_with_python_folded_keys(payload):
 
 def test_places_ship_their_search_keys(payload):
     assert payload["places"] == [
-        {"id": "berlin", "name": "Berlin", "keys": ["berlin", "strassburg-ost"]}
+        {"id": "berlin", "name": "Berlin", "keys": ["berlin", "strassburg-ost"], "kind": "",
+         "country": ""}
     ]
     assert payload["events"]["places"] == [[0], [0]]
 

@@ -191,7 +191,10 @@ def test_page_script_hands_leaflet_only_dom_nodes():
     assert calls
     for call in calls:
         assert call.strip().startswith(("popupContent(", "tooltipContent(")), call
-    assert not re.search(r"L\.divIcon\s*\(", code)
+    # A marker's icon is an element the script built (DivIcon takes a node as well as HTML).
+    icons = re.findall(r"L\.divIcon\(\{\s*html:\s*([^,}]*)", code)
+    assert all(re.fullmatch(r"[A-Za-z_$][\w$]*", html.strip()) for html in icons), icons
+    assert re.search(r"var box = ui\.el\(", code)
 
 
 # --- CSV formulas, terminal text, special files. ---

@@ -68,7 +68,7 @@ def test_kinds_file_rules(custom, row, message):
 def test_missing_colour_and_mark_come_from_the_defaults():
     vocabulary = from_rows([{"id": "a"}, {"id": "b", "label": "Bee"}])
     assert [(k.label, k.colour, k.mark) for k in vocabulary.kinds] == [
-        ("A", "#0072B2", "circle"), ("Bee", "#D55E00", "square"),
+        ("A", "#0072B2", "circle"), ("Bee", "#D05A00", "square"),
     ]
 
 

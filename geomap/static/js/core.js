@@ -1,0 +1,278 @@
+/* geomap core: folding typed text, partial dates, the filter criteria and the page address.
+ *
+ * Pure functions, no Leaflet and no DOM, so that `node --test tests/js/` checks them on the same
+ * JSON cases (tests/cases/) as the Python filters: the command line and the page cannot drift.
+ * Loaded by a browser it defines the global `geomapCore`; in Node, `require()` returns it.
+ */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module.exports) module.exports = factory();
+  else root.geomapCore = factory();
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  /* ---- Folding: the same key as Python's geomap.gazetteer.fold ---- */
+
+  /* Where String.prototype.toLowerCase differs from Python's str.casefold (after NFKD). */
+  var CASEFOLD = {
+    "ς": "σ", "ß": "ss", "ᲀ": "в", "ᲁ": "д", "ᲂ": "о", "ᲃ": "с", "ᲄ": "т", "ᲅ": "т",
+    "ᲆ": "ъ", "ᲇ": "ѣ", "ᲈ": "ꙋ"
+  };
+  /* What Python's str.split() splits on. */
+  // eslint-disable-next-line no-control-regex -- Python splits on these separators too
+  var SPACE = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+  /* Whether a mark has a non-zero canonical combining class (Python's unicodedata.combining):
+   * canonical ordering moves such a mark before U+0345, whose class (240) is the highest. */
+  function combining(mark) {
+    return mark === "\u0345" || ("\u0345" + mark).normalize("NFD")[0] !== "\u0345";
+  }
+
+  function cherokee(c) {
+    var code = c.charCodeAt(0);
+    return String.fromCharCode(code >= 0xab70 ? code - 0x97d0 : code - 8);
+  }
+
+  /** A lookup key: accents stripped, case folded, white space collapsed (as in Python). */
+  function fold(text) {
+    return String(text).normalize("NFKD")
+      .replace(/\p{M}/gu, function (m) { return combining(m) ? "" : m; })
+      .toLowerCase()
+      .replace(/[ςßᲀ-ᲈ]/g, function (c) { return CASEFOLD[c]; })
+      .replace(/[\uab70-\uabbf\u13f8-\u13fd]/g, cherokee)
+      .split(SPACE).filter(Boolean).join(" ");
+  }
+
+  /* ---- Partial dates ---- */
+
+  var DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function monthDays(year, month) {
+    return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  }
+
+  /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as {iso, first, last} (ISO days), or null. */
+  function parseDate(text) {
+    var m = DATE.exec(String(text).trim());
+    if (!m) return null;
+    var year = +m[1], month = m[2] ? +m[2] : 0, day = m[3] ? +m[3] : 0;
+    if (year < 1000) return null;
+    if (m[2] && (month < 1 || month > 12)) return null;
+    if (m[3] && (day < 1 || day > monthDays(year, month))) return null;
+    var iso = m[3] ? m[1] + "-" + m[2] + "-" + m[3] : m[2] ? m[1] + "-" + m[2] : m[1];
+    var first = m[1] + "-" + pad(month || 1) + "-" + pad(day || 1);
+    var lastMonth = month || 12;
+    var last = m[1] + "-" + pad(lastMonth) + "-" + pad(day || monthDays(year, lastMonth));
+    return { iso: iso, first: first, last: last };
+  }
+
+  /** The first and last day an event dated `date` (to `endDate`, may be "") may have been on. */
+  function span(date, endDate) {
+    var from = parseDate(date);
+    var to = endDate ? parseDate(endDate) : from;
+    return from && to ? [from.first, to.last] : null;
+  }
+
+  /** Whether [start, end] meets [lo, hi]; a missing bound is open. ISO days compare as text. */
+  function overlaps(start, end, lo, hi) {
+    return (!lo || end >= lo) && (!hi || start <= hi);
+  }
+
+  var YEARS = /^\s*(\d{4})\s*(?:(?:-|–|\.\.)\s*(\d{4}))?\s*$/;
+
+  /** `2020` -> [2020, 2020]; `2020-2021`, `2020–2021`, `2020..2021` -> [2020, 2021]; else null. */
+  function parseYears(text) {
+    var m = YEARS.exec(String(text));
+    if (!m) return null;
+    var first = +m[1], last = m[2] ? +m[2] : first;
+    return last < first ? null : [first, last];
+  }
+
+  /* ---- Criteria: the command line's options, as the page applies them ---- */
+
+  /**
+   * Compile CLI-shaped options into criteria for `matches`.
+   *
+   * options: {year: [...], since, until, actor: [...], kind: [...] or null (all), confidence,
+   *   place: [...]}, raw strings as typed or read from the address.
+   * vocab: {kinds: [ids], levels: [weakest first], places: [{keys: [folded]}]}.
+   * Values the page cannot use are dropped and listed in `ignored`, each as [option, value].
+   */
+  function criteria(options, vocab) {
+    var out = { years: [], since: "", until: "", actors: [], kinds: null, minLevel: 0,
+      places: null, ignored: [] };
+    (options.year || []).forEach(function (text) {
+      var y = parseYears(text);
+      if (y) out.years.push(y); else out.ignored.push(["year", text]);
+    });
+    if (options.since) {
+      var since = parseDate(options.since);
+      if (since) out.since = since.first; else out.ignored.push(["since", options.since]);
+    }
+    if (options.until) {
+      var until = parseDate(options.until);
+      if (until && !(out.since && until.last < out.since)) out.until = until.last;
+      else out.ignored.push(["until", options.until]);
+    }
+    (options.actor || []).forEach(function (name) {
+      var key = fold(name);
+      if (key && out.actors.indexOf(key) < 0) out.actors.push(key);
+    });
+    if (options.kind) {
+      out.kinds = [];
+      options.kind.forEach(function (kind) {
+        if (vocab.kinds.indexOf(kind) >= 0) {
+          if (out.kinds.indexOf(kind) < 0) out.kinds.push(kind);
+        } else {
+          out.ignored.push(["kind", kind]);
+        }
+      });
+    }
+    if (options.confidence) {
+      var level = vocab.levels.indexOf(options.confidence);
+      if (level >= 0) out.minLevel = level; else out.ignored.push(["confidence", options.confidence]);
+    }
+    if (options.place && options.place.length) {
+      out.places = [];
+      options.place.forEach(function (text) {
+        var key = fold(text);
+        var found = -1;
+        (vocab.places || []).forEach(function (place, i) {
+          if (found < 0 && place.keys.indexOf(key) >= 0) found = i;
+        });
+        if (found >= 0) out.places.push(found); else out.ignored.push(["place", text]);
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Whether an event is kept: options combine with AND, the values of one option with OR.
+   * ev: {start, end (ISO days), kind, level (index), actorKeys: [folded], places: [indexes]}.
+   */
+  function matches(ev, crit) {
+    if (crit.years.length && !crit.years.some(function (y) {
+      return overlaps(ev.start, ev.end, y[0] + "-01-01", y[1] + "-12-31");
+    })) return false;
+    if (!overlaps(ev.start, ev.end, crit.since, crit.until)) return false;
+    if (crit.kinds && crit.kinds.indexOf(ev.kind) < 0) return false;
+    if (ev.level < crit.minLevel) return false;
+    if (crit.actors.length && !ev.actorKeys.some(function (k) {
+      return crit.actors.indexOf(k) >= 0;
+    })) return false;
+    if (crit.places && !ev.places.some(function (p) { return crit.places.indexOf(p) >= 0; })) {
+      return false;
+    }
+    return true;
+  }
+
+  /* ---- The address: filters, the open event and the map view, with the CLI's names ---- */
+
+  /* A shared link is text from anyone: read at most this much of it. A value may be longer
+   * than `length` only up to the longest name the data has (`parseAddress`'s `longest`). */
+  var LIMITS = { chars: 100000, values: 300, length: 200 };
+  var REPEATED = ["year", "actor", "kind", "place"];
+  var SINGLE = ["since", "until", "confidence", "event", "map"];
+
+  function emptyOptions() {
+    return { year: [], since: "", until: "", actor: [], kind: null, confidence: "", place: [],
+      event: "", map: "" };
+  }
+
+  function decodePart(text) {
+    try {
+      return decodeURIComponent(text.replace(/\+/g, " "));
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The options in an address fragment (`#year=2020&kind=flight&event=…&map=5/10.5/-66.9`).
+   * The old keys `years=2020-2021` and `kinds=flight,visit` still work. Unknown keys, and
+   * values beyond the limits, are ignored. Filters come before the (long) lists of names in a
+   * written address, so a cut never loses them.
+   */
+  function parseAddress(hash, longest) {
+    var out = emptyOptions();
+    var maxLength = Math.max(LIMITS.length, longest || 0);
+    var text = String(hash || "").replace(/^#/, "").slice(0, LIMITS.chars);
+    var pairs = text ? text.split("&").slice(0, LIMITS.values) : [];
+    pairs.forEach(function (pair) {
+      var at = pair.indexOf("=");
+      var key = decodePart(at < 0 ? pair : pair.slice(0, at));
+      var value = decodePart(at < 0 ? "" : pair.slice(at + 1));
+      if (key === null || value === null || value.length > maxLength) return;
+      if (key === "years") key = "year";
+      if (key === "kinds") {
+        out.kind = (out.kind || []).concat(value.split(",").filter(Boolean));
+        return;
+      }
+      if (REPEATED.indexOf(key) >= 0) {
+        if (!value) return;
+        if (key === "kind") out.kind = out.kind || [];
+        if (out[key].indexOf(value) < 0) out[key].push(value);
+      } else if (SINGLE.indexOf(key) >= 0) {
+        out[key] = value;
+      }
+    });
+    return out;
+  }
+
+  function encode(text) {
+    return encodeURIComponent(text).replace(/%20/g, "+").replace(/%2F/g, "/").replace(/%2C/g, ",");
+  }
+
+  /**
+   * The address fragment (without `#`) for options; `kind: null` means every kind and is left
+   * out, an empty list means none (written `kinds=`, the one form that can say so).
+   */
+  function writeAddress(options) {
+    var parts = [];
+    function add(key, value) { parts.push(encode(key) + "=" + encode(value)); }
+    (options.year || []).forEach(function (v) { add("year", v); });
+    if (options.since) add("since", options.since);
+    if (options.until) add("until", options.until);
+    if (options.kind) {
+      if (options.kind.length) options.kind.forEach(function (v) { add("kind", v); });
+      else parts.push("kinds=");
+    }
+    if (options.confidence) add("confidence", options.confidence);
+    if (options.event) add("event", options.event);
+    if (options.map) add("map", options.map);
+    (options.place || []).forEach(function (v) { add("place", v); });
+    (options.actor || []).forEach(function (v) { add("actor", v); });
+    return parts.join("&");
+  }
+
+  /** `zoom/lat/lon` -> {zoom, lat, lon}, or null when it is not a usable view. */
+  function parseView(text) {
+    var m = /^(\d{1,2}(?:\.\d+)?)\/(-?\d{1,2}(?:\.\d+)?)\/(-?\d{1,3}(?:\.\d+)?)$/.exec(text || "");
+    if (!m) return null;
+    var view = { zoom: +m[1], lat: +m[2], lon: +m[3] };
+    if (view.zoom > 22 || Math.abs(view.lat) > 90 || Math.abs(view.lon) > 360) return null;
+    return view;
+  }
+
+  function writeView(zoom, lat, lon) {
+    return zoom + "/" + lat.toFixed(4) + "/" + lon.toFixed(4);
+  }
+
+  return {
+    fold: fold,
+    parseDate: parseDate,
+    span: span,
+    overlaps: overlaps,
+    parseYears: parseYears,
+    criteria: criteria,
+    matches: matches,
+    LIMITS: LIMITS,
+    emptyOptions: emptyOptions,
+    parseAddress: parseAddress,
+    writeAddress: writeAddress,
+    parseView: parseView,
+    writeView: writeView
+  };
+});

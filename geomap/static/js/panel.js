@@ -1,0 +1,243 @@
+/* geomap panel: the filter panel and the legend (kind toggles, every mark explained).
+ *
+ * Controls edit CLI-shaped options (`year`, `actor`, `kind`, `confidence`); the page applies
+ * them through the core's `criteria`/`matches`, the same rules as `geomap render --…`.
+ */
+(function (page) {
+  "use strict";
+
+  var ui = page.ui;
+  var el = ui.el;
+
+  function stopMapEvents(node) {
+    L.DomEvent.disableClickPropagation(node);
+    L.DomEvent.disableScrollPropagation(node);
+  }
+
+  function collapsible(className, title, open) {
+    var outer = el("details", className);
+    outer.open = open;
+    outer.appendChild(el("summary", null, title));
+    stopMapEvents(outer);
+    return outer;
+  }
+
+  function checkbox(text, onChange) {
+    var wrap = el("label");
+    var box = el("input");
+    box.type = "checkbox";
+    box.addEventListener("change", function () { onChange(box.checked); });
+    wrap.appendChild(box);
+    wrap.appendChild(document.createTextNode(" " + text));
+    return { label: wrap, box: box };
+  }
+
+  /** The filter panel. `st` holds the options; `changed()` applies and writes the address. */
+  function filters(map, ctx, open) {
+    var controls = {};
+    var doc = ctx.doc, years = ctx.years, st = ctx.state;
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var outer = collapsible("gm-panel", "Filter", open);
+      outer.setAttribute("aria-label", "Filter events");
+      var box = el("div");
+      outer.appendChild(box);
+
+      var yearSet = el("fieldset");
+      yearSet.appendChild(el("legend", null, "Years "));
+      controls.yearsLabel = el("span", "gm-years");
+      yearSet.firstChild.appendChild(controls.yearsLabel);
+      ["y0", "y1"].forEach(function (name) {
+        var input = el("input");
+        input.type = "range"; input.min = years[0]; input.max = years[1]; input.step = 1;
+        input.name = name;
+        input.setAttribute("aria-label", name === "y0" ? "From year" : "To year");
+        input.addEventListener("input", function () {
+          var y0 = +controls.y0.value, y1 = +controls.y1.value;
+          if (y0 > y1) { if (name === "y0") y1 = y0; else y0 = y1; }
+          st.options.year = y0 === years[0] && y1 === years[1] ? []
+            : [y0 === y1 ? String(y0) : y0 + "-" + y1];
+          ctx.changed();
+        });
+        controls[name] = input;
+        yearSet.appendChild(input);
+      });
+      box.appendChild(yearSet);
+
+      var confSet = el("fieldset");
+      confSet.appendChild(el("legend", null, "Confidence at least"));
+      controls.conf = doc.levels.map(function (level, i) {
+        var wrap = el("label");
+        var radio = el("input");
+        radio.type = "radio"; radio.name = "gm-confidence"; radio.value = level;
+        radio.addEventListener("change", function () {
+          st.options.confidence = i ? level : "";
+          ctx.changed();
+        });
+        wrap.appendChild(radio);
+        wrap.appendChild(document.createTextNode(" " + level));
+        confSet.appendChild(wrap);
+        return radio;
+      });
+      box.appendChild(confSet);
+
+      var actorSet = el("fieldset");
+      actorSet.appendChild(el("legend", null, "Actors"));
+      var search = el("input");
+      search.type = "search"; search.placeholder = "Find an actor…";
+      search.setAttribute("aria-label", "Find an actor");
+      actorSet.appendChild(search);
+      var list = el("div", "gm-actors");
+      controls.actorBoxes = Object.create(null);
+      var rows = Object.create(null);
+      ctx.actors.list.forEach(function (a) {
+        var item = checkbox(a.name + " (" + a.count + ")", function (on) {
+          var keys = st.crit.actors.filter(function (k) { return k !== a.key && ctx.actors.byKey[k]; });
+          if (on) keys.push(a.key);
+          st.options.actor = keys.map(function (k) { return ctx.actors.byKey[k].name; });
+          ctx.changed();
+        });
+        controls.actorBoxes[a.key] = item.box;
+        rows[a.key] = item.label;
+        list.appendChild(item.label);
+      });
+      search.addEventListener("input", function () {
+        var q = geomapCore.fold(search.value);
+        ctx.actors.list.forEach(function (a) {
+          rows[a.key].style.display = a.key.indexOf(q) >= 0 ? "" : "none";
+        });
+      });
+      actorSet.appendChild(list);
+      box.appendChild(actorSet);
+
+      controls.showing = el("div", "gm-showing");
+      controls.showing.setAttribute("role", "status");
+      box.appendChild(controls.showing);
+      var reset = ui.button("gm-reset", "Reset filters");
+      reset.addEventListener("click", function () { ctx.reset(); });
+      box.appendChild(reset);
+      return outer;
+    };
+    control.addTo(map);
+
+    function update(shown, total) {
+      var crit = st.crit;
+      controls.showing.textContent = "Showing " + shown + " of " + total + " events";
+      var y0 = years[1], y1 = years[0];
+      crit.years.forEach(function (y) { y0 = Math.min(y0, y[0]); y1 = Math.max(y1, y[1]); });
+      if (!crit.years.length) { y0 = years[0]; y1 = years[1]; }
+      y0 = Math.max(years[0], Math.min(y0, years[1]));
+      y1 = Math.min(years[1], Math.max(y1, years[0]));
+      controls.y0.value = y0; controls.y1.value = y1;
+      controls.yearsLabel.textContent = y0 === y1 ? String(y0) : y0 + " – " + y1;
+      controls.conf.forEach(function (r, i) { r.checked = i === crit.minLevel; });
+      Object.keys(controls.actorBoxes).forEach(function (k) {
+        controls.actorBoxes[k].checked = crit.actors.indexOf(k) >= 0;
+      });
+    }
+
+    return { control: control, update: update };
+  }
+
+  function legendRow(list, graphic, text, title) {
+    var li = el("li");
+    li.appendChild(graphic);
+    li.appendChild(el("span", null, text));
+    if (title) li.appendChild(el("span", "gm-def", title));
+    list.appendChild(li);
+  }
+
+  function areaSwatch() {
+    var box = el("i", "gm-area-swatch");
+    box.setAttribute("aria-hidden", "true");
+    return box;
+  }
+
+  /** The legend: one toggle per kind (glyph, colour, counts), and what every mark means. */
+  function legend(map, ctx, open, column) {
+    var doc = ctx.doc, st = ctx.state;
+    var kindBoxes = Object.create(null), kindCounts = Object.create(null);
+    var control = {};
+    control.onAdd = function () {
+      var outer = collapsible("gm-legend", "Legend", open);
+      outer.setAttribute("aria-label", "Legend");
+      var box = el("div");
+      outer.appendChild(box);
+      box.appendChild(el("h2", null, "Kinds"));
+      var kinds = el("ul");
+      doc.kinds.forEach(function (k) {
+        var li = el("li", "gm-kind");
+        var label = el("label");
+        var input = el("input");
+        input.type = "checkbox"; input.value = k.id;
+        input.setAttribute("aria-label", "Show " + k.label);
+        input.addEventListener("change", function () {
+          var on = doc.kinds.map(function (x) { return x.id; }).filter(function (id) {
+            return id === k.id ? input.checked : kindBoxes[id].checked;
+          });
+          st.options.kind = on.length === doc.kinds.length ? null : on;
+          ctx.changed();
+        });
+        label.appendChild(input);
+        label.appendChild(ui.glyph(k, null, 16));
+        label.appendChild(el("span", null, k.label));
+        li.appendChild(label);
+        kindBoxes[k.id] = input;
+        kindCounts[k.id] = el("span", "gm-count", k.count);
+        li.appendChild(kindCounts[k.id]);
+        kinds.appendChild(li);
+      });
+      box.appendChild(kinds);
+
+      box.appendChild(el("h2", null, "Confidence"));
+      var conf = el("ul", "gm-confs");
+      var grey = { id: "", mark: "circle", color: "#444" };
+      doc.levels.slice().reverse().forEach(function (level) {
+        var li = el("li");
+        li.appendChild(ui.glyph(grey, doc.styles[level], 16));
+        li.appendChild(ui.line("#444", doc.styles[level].dash));
+        var text = el("span");
+        text.appendChild(el("strong", null, level));
+        text.appendChild(document.createTextNode(": " + (doc.confidence[level] || "")));
+        li.appendChild(text);
+        conf.appendChild(li);
+      });
+      box.appendChild(conf);
+
+      box.appendChild(el("h2", null, "Marks"));
+      var marks = el("ul", "gm-marks");
+      legendRow(marks, ui.line("#444", null), "Route (shipment, flight); arrows show direction");
+      legendRow(marks, ui.line("#444", "4 5", 1.5), "Travel to a visit or other event");
+      legendRow(marks, areaSwatch(), "Outlined country: the place is known only to the " +
+        "country; its mark sits inside");
+      legendRow(marks, ui.line("#444", "3 4", 1), "Ring: place known only to its state or sea");
+      legendRow(marks, el("i", "gm-ring-note", "↻"), "Marks at one place sit side by side");
+      box.appendChild(marks);
+      return outer;
+    };
+    var element = control.onAdd();
+    column.appendChild(element);
+    control.getContainer = function () { return element; };
+
+    function update(perKind) {
+      var crit = st.crit;
+      doc.kinds.forEach(function (k) {
+        kindCounts[k.id].textContent = (perKind[k.id] || 0) + " / " + k.count;
+        kindBoxes[k.id].checked = !crit.kinds || crit.kinds.indexOf(k.id) >= 0;
+      });
+    }
+
+    return { control: control, update: update };
+  }
+
+  /** The right-hand column (event list, legend): one control, so the two never overlap. */
+  function column(map) {
+    var control = L.control({ position: "topright" });
+    var box = el("div", "gm-column");
+    control.onAdd = function () { return box; };
+    control.addTo(map);
+    return box;
+  }
+
+  page.panel = { column: column, filters: filters, legend: legend, collapsible: collapsible, stopMapEvents: stopMapEvents };
+})(window.geomapPage = window.geomapPage || {});

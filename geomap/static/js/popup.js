@@ -1,0 +1,175 @@
+/* geomap popup: one event's details, a pager through every event under the pointer, a link.
+ *
+ * The pager updates the popup in place: its buttons stay in the document, so a real click on
+ * them is never taken for a click on the map (which would close the popup). An opened popup
+ * takes focus; Escape closes it and gives focus back to what opened it.
+ */
+(function (page) {
+  "use strict";
+
+  var ui = page.ui;
+  var el = ui.el;
+
+  function sourceItem(source) {
+    var li = el("li");
+    var href = ui.safeHref(source.url);
+    if (href) {
+      var a = el("a", null, source.title || href);
+      a.href = href;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      if (source.outlet) li.appendChild(document.createTextNode(source.outlet + " — "));
+      li.appendChild(a);
+      if (source.published) li.appendChild(document.createTextNode(" — " + source.published));
+    } else {
+      li.textContent = [source.outlet, source.title, source.published].filter(Boolean).join(" — ");
+    }
+    if (source.author) li.appendChild(el("span", "gm-author", " (" + source.author + ")"));
+    return li;
+  }
+
+  /** One event's details (also used by the printed list). */
+  function details(ev, doc, kinds) {
+    var box = el("div", "gm-event");
+    box.appendChild(el("h3", null, ev.title));
+    var meta = el("div", "gm-meta");
+    var kind = kinds[ev.kind];
+    meta.appendChild(document.createTextNode(ev.date_label + " · " + kind.label + " · "));
+    meta.appendChild(el("span", "gm-conf gm-conf-" + ev.confidence, ev.confidence));
+    box.appendChild(meta);
+    var dl = el("dl");
+    var where = doc.geoms[ev.geom].t === "L" ? "Route" : ev.stops.length > 1 ? "Travel" : "Place";
+    [["Actors", ev.actors.join("; ")], [where, ev.stops.join(" → ")],
+     ["Carrier", ev.carrier]].forEach(function (row) {
+      if (!row[1]) return;
+      dl.appendChild(el("dt", null, row[0]));
+      dl.appendChild(el("dd", null, row[1]));
+    });
+    box.appendChild(dl);
+    if (ev.summary) box.appendChild(el("p", null, ev.summary));
+    box.appendChild(el("p", "gm-confnote",
+      "Confidence: " + ev.confidence + " — " + (doc.confidence[ev.confidence] || "")));
+    if (ev.evidence) box.appendChild(el("blockquote", null, "“" + ev.evidence + "”"));
+    box.appendChild(el("strong", null, ev.sources.length > 1 ? "Sources" : "Source"));
+    var list = el("ol", "gm-sources");
+    ev.sources.forEach(function (source) { list.appendChild(sourceItem(source)); });
+    box.appendChild(list);
+    return box;
+  }
+
+  function create(map, doc, kinds, hooks) {
+    var narrow = function () { return map.getSize().x < 600; };
+    var popup = L.popup({ maxWidth: 340, minWidth: 200, autoPanPadding: [12, 12],
+      autoPanPaddingTopLeft: [12, 60], className: "gm-leaflet-popup" });
+    var current = null;  // {events, index, returnTo}
+
+    var box = el("div", "gm-popup");
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-labelledby", "gm-event-title");
+    var pager = el("div", "gm-pager");
+    var prev = ui.button("gm-prev", "‹", "Previous event here");
+    var next = ui.button("gm-next", "›", "Next event here");
+    var label = el("span", "gm-page");
+    label.setAttribute("aria-live", "polite");
+    pager.appendChild(prev);
+    pager.appendChild(label);
+    pager.appendChild(next);
+    var slot = el("div", "gm-slot");
+    var actions = el("div", "gm-actions");
+    var copy = ui.button("gm-copy", "Copy link", "Copy link to this event");
+    var copied = el("span", "gm-copied");
+    copied.setAttribute("role", "status");
+    actions.appendChild(copy);
+    actions.appendChild(copied);
+    box.appendChild(pager);
+    box.appendChild(slot);
+    box.appendChild(actions);
+
+    /* The popup's one element, built once; the pager changes what is inside it. */
+    function popupContent() { return box; }
+
+    function show(index) {
+      var events = current.events;
+      current.index = Math.max(0, Math.min(index, events.length - 1));
+      var ev = events[current.index];
+      pager.style.display = events.length > 1 ? "" : "none";
+      label.textContent = (current.index + 1) + " of " + events.length + " events here";
+      prev.disabled = current.index === 0;
+      next.disabled = current.index === events.length - 1;
+      slot.textContent = "";
+      slot.appendChild(details(ev, doc, kinds));
+      var heading = slot.querySelector("h3");
+      heading.id = "gm-event-title";
+      heading.tabIndex = -1;
+      copied.textContent = "";
+      hooks.onShow(ev);
+    }
+
+    function step(delta) {
+      return function (e) {
+        L.DomEvent.stop(e);
+        show(current.index + delta);
+        var target = delta < 0 ? prev : next;
+        (target.disabled ? slot.querySelector("h3") : target).focus();
+      };
+    }
+    prev.addEventListener("click", step(-1));
+    next.addEventListener("click", step(1));
+
+    copy.addEventListener("click", function (e) {
+      L.DomEvent.stop(e);
+      var url = hooks.linkTo(current.events[current.index]);
+      function done(ok) {
+        copied.textContent = ok ? "Link copied" : url;
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(url).then(function () { done(true); },
+          function () { done(false); });
+      } else {
+        done(false);
+      }
+    });
+
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { L.DomEvent.stop(e); close(); }
+    });
+
+    /** Open the popup on `events` (the first shown is `index`) at `latlng`; focus goes to it,
+     * and back to `returnTo` when it closes. */
+    function open(events, latlng, index, returnTo) {
+      current = { events: events, index: 0, returnTo: returnTo || null };
+      popup.options.maxWidth = Math.min(340, map.getSize().x - 60);
+      popup.options.maxHeight = narrow() ? Math.round(map.getSize().y * 0.55)
+        : Math.max(200, map.getSize().y - 200);
+      var pad = hooks.padding();
+      popup.options.autoPanPaddingTopLeft = pad[0];
+      popup.options.autoPanPaddingBottomRight = pad[1];
+      show(index || 0);
+      popup.setLatLng(latlng).setContent(popupContent());
+      if (!map.hasLayer(popup)) popup.openOn(map); else popup.update();
+      var heading = slot.querySelector("h3");
+      if (heading) heading.focus({ preventScroll: true });
+    }
+
+    function close() {
+      if (map.hasLayer(popup)) map.closePopup(popup);
+    }
+
+    map.on("popupclose", function (e) {
+      if (e.popup !== popup || !current) return;
+      var back = current.returnTo;
+      var hadFocus = box.contains(document.activeElement) || document.activeElement === document.body;
+      current = null;
+      hooks.onClose();
+      if (back && hadFocus && document.contains(back)) back.focus({ preventScroll: true });
+    });
+
+    return {
+      open: open, close: close, popup: popup,
+      isOpen: function () { return map.hasLayer(popup); },
+      current: function () { return current && current.events[current.index]; }
+    };
+  }
+
+  page.popup = { create: create, details: details };
+})(window.geomapPage = window.geomapPage || {});

@@ -1,0 +1,132 @@
+/* The page's core on the shared JSON cases (tests/cases/), which Python's tests read too. */
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const core = require("../../geomap/static/js/core.js");
+
+const CASES = path.join(__dirname, "..", "cases");
+const load = (name) => JSON.parse(fs.readFileSync(path.join(CASES, name), "utf8"));
+
+test("fold of typed text equals Python's fold", () => {
+  for (const [typed, key] of load("fold.json").cases) {
+    assert.equal(core.fold(typed), key, JSON.stringify(typed));
+  }
+});
+
+test("partial dates become their first and last day", () => {
+  for (const [text, first, last] of load("dates.json").parse) {
+    const parsed = core.parseDate(text);
+    if (first === null) assert.equal(parsed, null, text);
+    else assert.deepEqual([parsed.first, parsed.last], [first, last], text);
+  }
+});
+
+test("since/until keep an event whose span overlaps (the CLI's rule)", () => {
+  for (const c of load("dates.json").overlap) {
+    const [start, end] = core.span(c.date, c.end_date);
+    const crit = core.criteria({ since: c.since, until: c.until }, { kinds: [], levels: [] });
+    assert.deepEqual(crit.ignored, []);
+    assert.equal(core.overlaps(start, end, crit.since, crit.until), c.kept, JSON.stringify(c));
+  }
+});
+
+const address = load("address.json");
+
+test("the address reads the CLI's option names and the old keys", () => {
+  for (const c of address.parse) {
+    const want = Object.assign(core.emptyOptions(), c.options);
+    assert.deepEqual(core.parseAddress(c.hash), want, c.hash);
+  }
+});
+
+test("the address is written with the CLI's option names and reads back", () => {
+  for (const c of address.write) {
+    const options = Object.assign(core.emptyOptions(), c.options);
+    const hash = core.writeAddress(options);
+    assert.equal(hash, c.hash);
+    assert.deepEqual(core.parseAddress("#" + hash), options);
+  }
+});
+
+test("the address reads a bounded number of bounded values", () => {
+  const { values, length } = address.limits;
+  assert.equal(core.LIMITS.values, values);
+  assert.equal(core.LIMITS.length, length);
+  const many = Array.from({ length: 20000 }, (_, i) => "actor=a" + i).join("&");
+  assert.equal(core.parseAddress("#" + many).actor.length, values);
+  const long = "x".repeat(length + 1);
+  assert.deepEqual(core.parseAddress("#actor=" + long + "&actor=ok").actor, ["ok"]);
+  assert.deepEqual(core.parseAddress("#actor=" + "x".repeat(length)).actor, ["x".repeat(length)]);
+  const huge = "#" + "actor=y&".repeat(10) + "z".repeat(1e6);
+  assert.deepEqual(core.parseAddress(huge).actor, ["y"]);
+});
+
+test("map views parse and write", () => {
+  for (const [text, view] of address.views) assert.deepEqual(core.parseView(text), view, text);
+  assert.equal(core.writeView(5, 10.5, -66.9), "5/10.5000/-66.9000");
+});
+
+const filters = load("filters.json");
+const places = filters.places.map((p) => ({
+  id: p.id, keys: [...new Set([p.id, p.name, ...p.aliases].map(core.fold))],
+}));
+const vocab = {
+  kinds: ["shipment", "flight", "visit", "seizure", "statement", "agreement", "payment",
+    "appointment"],
+  levels: ["alleged", "reported", "confirmed"],
+  places,
+};
+const events = filters.events.map((e) => {
+  const [start, end] = core.span(e.date, e.end_date);
+  return {
+    id: e.id, start, end, kind: e.kind, level: vocab.levels.indexOf(e.confidence),
+    actorKeys: e.actors.map(core.fold),
+    places: e.places.map((id) => places.findIndex((p) => p.id === id)),
+  };
+});
+
+test("every filter keeps what Python's filters keep", () => {
+  for (const c of filters.cases) {
+    const o = c.options;
+    const crit = core.criteria({
+      year: o.years, since: o.since, until: o.until, actor: o.actors, kind: o.kinds,
+      confidence: o.confidence, place: o.places,
+    }, vocab);
+    assert.deepEqual(crit.ignored, [], c.name);
+    const kept = events.filter((e) => core.matches(e, crit)).map((e) => e.id);
+    assert.deepEqual(kept, c.expected, c.name);
+  }
+});
+
+test("values the page cannot use are reported, not applied", () => {
+  const crit = core.criteria({
+    year: ["20", "2021-2020"], since: "2020-13", until: "", kind: ["tank"], confidence: "sure",
+    place: ["Atlantis"],
+  }, vocab);
+  assert.deepEqual(crit.ignored, [["year", "20"], ["year", "2021-2020"], ["since", "2020-13"],
+    ["kind", "tank"], ["confidence", "sure"], ["place", "Atlantis"]]);
+  assert.equal(events.filter((e) => core.matches(e, crit)).length, 0);  // no kind is left
+  const before = core.criteria({ since: "2021", until: "2020" }, vocab);
+  assert.deepEqual(before.ignored, [["until", "2020"]]);
+});
+
+test("a value may be as long as the longest name in the data, no longer", () => {
+  const name = "n".repeat(5000);
+  assert.deepEqual(core.parseAddress("#actor=" + name).actor, []);
+  assert.deepEqual(core.parseAddress("#actor=" + name, 5000).actor, [name]);
+  assert.deepEqual(core.parseAddress("#actor=" + name + "n", 5000).actor, []);
+});
+
+test("filters are written before names, so a cut address keeps them", () => {
+  const options = Object.assign(core.emptyOptions(), {
+    actor: Array.from({ length: 400 }, (_, i) => "actor " + i), kind: ["visit"],
+    confidence: "reported",
+  });
+  const back = core.parseAddress("#" + core.writeAddress(options));
+  assert.deepEqual(back.kind, ["visit"]);
+  assert.equal(back.confidence, "reported");
+  assert.equal(back.actor.length, core.LIMITS.values - 2);
+});
