@@ -53,6 +53,9 @@
   var filterPanel = page.panel.filters(map, ctx, !narrow);
   var list = page.list.create(map, ctx, !narrow);
   var legend = page.panel.legend(map, ctx, !narrow);
+  var timeline = page.timeline ? page.timeline.create(map, ctx, { events: events, layers: layers,
+    list: list, shown: function (i) { return shownFlags[i]; } }) : null;
+  function stripHeight() { return timeline ? timeline.height() : 0; }
 
   /* "Fit to shown": the view that holds every shown event. */
   var fit = L.control({ position: "topleft" });
@@ -82,7 +85,8 @@
       var left = filterPanel.control.getContainer().offsetWidth + 24;
       var right = Math.max(list.control.getContainer().offsetWidth,
         legend.control.getContainer().offsetWidth) + 24;
-      return left + right + 360 < map.getSize().x ? [[left, 70], [right, 20]] : [[20, 70], [20, 20]];
+      var bottom = 20 + stripHeight();
+      return left + right + 360 < map.getSize().x ? [[left, 70], [right, bottom]] : [[20, 70], [20, bottom]];
     },
     linkTo: function (ev) {
       var options = Object.assign({}, state.options, { event: ev.id, map: viewText() });
@@ -112,6 +116,7 @@
     filterPanel.update(shown, events.length);
     legend.update(perKind);
     list.update(shownEvents);
+    if (timeline) timeline.update();
     return shown;
   }
 
@@ -215,7 +220,7 @@
     if (!items || map.getSize().x < 600) return;
     var top = items.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
     var legendBox = legend.control.getContainer();
-    var room = map.getSize().y - top - legendBox.offsetHeight - 40;
+    var room = map.getSize().y - top - legendBox.offsetHeight - 40 - stripHeight();
     items.style.maxHeight = Math.max(120, room) + "px";
   }
   map.on("resize", layoutRight);
@@ -241,7 +246,8 @@
       list.control.getContainer().offsetWidth) + 30;
     var top = title.offsetHeight + 30;
     var fits = left + right < size.x * 0.7;
-    return { paddingTopLeft: [fits ? left : 20, top], paddingBottomRight: [fits ? right : 20, 30] };
+    return { paddingTopLeft: [fits ? left : 20, top],
+      paddingBottomRight: [fits ? right : 20, 30 + stripHeight()] };
   }
 
   function fitShown() {
