@@ -335,7 +335,11 @@
         if (!by) return;
         e.preventDefault();
         stop();
-        setRange(T.moveEdge(sc, st.options.since, st.options.until, edge, by));
+        var r = T.moveEdge(sc, st.options.since, st.options.until, edge, by);
+        /* A handle at the end of the axis leaves that side open. */
+        if (T.monthFromText(r.since) === sc.first) r.since = "";
+        if (T.monthFromText(r.until) === sc.last - 1) r.until = "";
+        setRange(r.since || r.until ? r : null);
       });
     });
     clear.addEventListener("click", function () { stop(); setRange(null); });
