@@ -108,7 +108,9 @@ def touch_drag(page, x0: float, x1: float) -> None:
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y}]})
     for i in range(1, 9):
         x = x0 + (x1 - x0) * i / 8
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+        )
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
@@ -158,13 +160,17 @@ def test_the_strip_draws_every_event_by_kind_and_squeezes_the_empty_years(open_m
     page = opened.page
     strip = page.get_by_role("region", name=re.compile("Timeline"))
     assert strip.count() == 1
-    doc_kinds = {k["id"]: k for k in json.loads(
-        re.search(r'id="geomap-data">(.*?)</script>', default_map.read_text(), re.S).group(1)
-    )["kinds"]}
+    doc_kinds = {
+        k["id"]: k
+        for k in json.loads(
+            re.search(r'id="geomap-data">(.*?)</script>', default_map.read_text(), re.S).group(1)
+        )["kinds"]
+    }
     marks = strip.locator(".gm-tl-mark")
     assert marks.count() == 21
     colours = marks.evaluate_all(
-        "gs => gs.map(g => [g.getAttribute('aria-label'), g.querySelector('rect').getAttribute('fill'),"
+        "gs => gs.map(g => [g.getAttribute('aria-label'),"
+        " g.querySelector('rect').getAttribute('fill'),"
         " g.querySelector('rect').getAttribute('stroke'), g.classList.contains('gm-tl-bound')])"
     )
     labels = {k["label"]: k["color"] for k in doc_kinds.values()}
@@ -230,16 +236,19 @@ def test_the_handles_move_by_months_with_the_keys(open_map, precision_map):
         page.keyboard.press("ArrowRight")
     wait_hash(page, "#since=2020-05")
     page.keyboard.press("Tab")  # on to the end handle
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Timeline end (until)"
+    assert (
+        page.evaluate("document.activeElement.getAttribute('aria-label')") == "Timeline end (until)"
+    )
     for _ in range(4):
         page.keyboard.press("ArrowLeft")
     wait_hash(page, "#since=2020-05&until=2020-08")
     assert_like_cli(page, PRECISION, 6)
     page.keyboard.press("End")  # back to the end of the axis: no upper bound
     wait_hash(page, "#since=2020-05")
-    assert page.get_by_role("slider", name="Timeline end (until)").get_attribute(
-        "aria-valuetext"
-    ) == "end, Dec 2020"
+    assert (
+        page.get_by_role("slider", name="Timeline end (until)").get_attribute("aria-valuetext")
+        == "end, Dec 2020"
+    )
     assert_like_cli(page, PRECISION, 6)
     assert opened.errors == []
 
@@ -281,9 +290,13 @@ def test_typed_dates_and_places_in_the_panel_match_the_cli(open_map, default_map
     page.get_by_role("combobox", name="Place").fill("Caracas")
     page.get_by_role("combobox", name="Place").press("Enter")
     wait_hash(page, "#since=2020-05-20&until=2020-09&place=Caracas")
-    expected = cli_ids(ROOT / "data", "--since", "2020-05-20", "--until", "2020-09", "--place", "Caracas")
+    expected = cli_ids(
+        ROOT / "data", "--since", "2020-05-20", "--until", "2020-09", "--place", "Caracas"
+    )
     assert listed(page) == expected
-    count = cli_count(ROOT / "data", "--since", "2020-05-20", "--until", "2020-09", "--place", "Caracas")
+    count = cli_count(
+        ROOT / "data", "--since", "2020-05-20", "--until", "2020-09", "--place", "Caracas"
+    )
     assert showing(page) == f"Showing {count} of 21 events"
     page.get_by_role("textbox", name="Since").fill("May")
     page.get_by_role("textbox", name="Since").press("Enter")
@@ -379,10 +392,16 @@ def test_hovering_and_focusing_links_the_strip_the_map_and_the_list(open_map, pr
     assert "gm-linked" not in item.get_attribute("class")
     # The reverse: the list and the map's markers light the mark on the strip.
     page.locator('button.gm-item[data-id="day-statement"]').hover()
-    assert "gm-tl-lit" in page.locator('.gm-tl-mark[data-id="day-statement"]').get_attribute("class")
+    assert "gm-tl-lit" in page.locator('.gm-tl-mark[data-id="day-statement"]').get_attribute(
+        "class"
+    )
     page.locator('.gm-marker[aria-label^="Statement: Known by a bound"]').focus()
-    assert "gm-tl-lit" in page.locator('.gm-tl-mark[data-id="bound-statement"]').get_attribute("class")
-    assert "gm-tl-lit" not in page.locator('.gm-tl-mark[data-id="day-statement"]').get_attribute("class")
+    assert "gm-tl-lit" in page.locator('.gm-tl-mark[data-id="bound-statement"]').get_attribute(
+        "class"
+    )
+    assert "gm-tl-lit" not in page.locator('.gm-tl-mark[data-id="day-statement"]').get_attribute(
+        "class"
+    )
     # Marks are reached with the keys, and Enter opens the event.
     page.locator(".gm-tl-mark[tabindex='0']").focus()
     page.keyboard.press("ArrowRight")
