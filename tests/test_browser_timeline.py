@@ -315,6 +315,8 @@ def play_to_the_end(page) -> tuple[list[str], list[str]]:
         if page.locator(".gm-tl-play").get_attribute("aria-pressed") == "false":
             break
         page.wait_for_timeout(50)
+    hashes.append(page.evaluate("location.hash"))  # it may have stepped since the last look
+    counts.append(showing(page))
     return hashes, counts
 
 
