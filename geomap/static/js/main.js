@@ -42,6 +42,7 @@
     doc: doc, kinds: kinds, state: state, years: decode.yearRange(events),
     actors: decode.actorIndex(events),
     changed: function () { apply(); writeAddress(); },
+    apply: function () { apply(); },
     reset: function () {
       var keep = { event: state.options.event, map: state.options.map };
       state.options = Object.assign(core.emptyOptions(), keep);

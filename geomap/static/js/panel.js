@@ -142,7 +142,7 @@
   }
 
   /* `since`, `until` and `place`, typed as on the command line (`2020-05`, `Caracas; Tehran`). */
-  var TYPED = [["since", "Since", "YYYY[-MM[-DD]]"], ["until", "Until", "YYYY[-MM[-DD]]"],
+  var TYPED = [["since", "Since", "YYYY-MM"], ["until", "Until", "YYYY-MM"],
     ["place", "Place", "a place; another"]];
 
   function dateFields(controls, ctx) {

@@ -277,22 +277,30 @@
 
     /* ---- Choosing a range ---- */
 
-    function setRange(range) {
+    /** Apply a range (null: all dates); `preview` applies it without writing the address,
+     * which a drag writes once, when it ends. */
+    function setRange(range, preview) {
       var o = st.options;
       if (range && T.wholeAxis(sc, range.since, range.until)) range = null;
       var since = range ? range.since : "", until = range ? range.until : "";
-      if (since === o.since && until === o.until) return;
+      if (since === o.since && until === o.until && !(previewed && !preview)) return;
       o.since = since;
       o.until = until;
-      ctx.changed();
+      previewed = !!preview && !!ctx.apply;
+      if (previewed) ctx.apply(); else ctx.changed();
     }
+    var previewed = false;
 
     var framed = null;
-    function setRangeSoon(range) {
+    function setRangeSoon(range, preview) {
       if (framed === null) {
-        requestAnimationFrame(function () { var r = framed; framed = null; setRange(r.range); });
+        requestAnimationFrame(function () {
+          var r = framed;
+          framed = null;
+          setRange(r.range, r.preview);
+        });
       }
-      framed = { range: range };
+      framed = { range: range, preview: preview };
     }
 
     function localX(e) { return e.clientX - plot.getBoundingClientRect().left; }
@@ -316,13 +324,13 @@
       drag.moved = true;
       hideTip();
       var a = drag.fixed !== null ? drag.fixed : drag.x0;
-      setRangeSoon(T.brushRange(sc, a, xNow));
+      setRangeSoon(T.brushRange(sc, a, xNow), true);
     });
     function endDrag(e) {
       if (!drag || e.pointerId !== drag.id) return;
       var d = drag;
       drag = null;
-      if (d.moved) setRangeSoon(T.brushRange(sc, d.fixed !== null ? d.fixed : d.x0, localX(e)));
+      if (d.moved) setRangeSoon(T.brushRange(sc, d.fixed !== null ? d.fixed : d.x0, localX(e)), false);
       else if (d.target && e.type === "pointerup") ctx.choose(d.target.geomapEvent, d.target);
     }
     plot.addEventListener("pointerup", endDrag);
@@ -523,16 +531,18 @@
     });
 
     map.on("resize", function () { histBins = null; layout(); paintBrush(); });
+    /* The controls at the bottom of the map stand above the strip, however tall it wraps. */
+    if (window.ResizeObserver) {
+      new window.ResizeObserver(function () {
+        container.style.setProperty("--gm-tl-h", box.offsetHeight + "px");
+      }).observe(box);
+    }
     layout();
 
     return {
       element: box,
       /** After the filters were applied: which marks are shown, where the brush is. */
-      update: function () {
-        paintShown();
-        paintBrush();
-        container.style.setProperty("--gm-tl-h", box.offsetHeight + "px");
-      },
+      update: function () { paintShown(); paintBrush(); },
       height: function () { return box.offsetHeight; }
     };
   }
