@@ -403,7 +403,8 @@
     next.addEventListener("click", function () { stop(); step(1); });
     box.addEventListener("keydown", function (e) {
       var tag = e.target.tagName;
-      if (e.ctrlKey || e.metaKey || e.altKey || tag === "SELECT" || tag === "INPUT") return;
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || tag === "SELECT" ||
+        tag === "INPUT") return;
       if (e.key === "," || e.key === ".") { e.preventDefault(); stop(); step(e.key === "," ? -1 : 1); }
       else if (e.key === "k" || e.key === "K" || (e.key === " " && tag !== "BUTTON")) {
         e.preventDefault();
