@@ -385,7 +385,7 @@
     function tick() {
       if (!playing) return;
       if (!step(1)) { stop(); return; }
-      playing.timer = setTimeout(tick, SPEEDS[+speed.value][1]);
+      playing.timer = setTimeout(function () { tick(); }, SPEEDS[+speed.value][1]);
     }
 
     function start() {
@@ -395,7 +395,7 @@
       play.textContent = "❚❚ Pause";
       play.setAttribute("aria-pressed", "true");
       container.classList.add("gm-playing");
-      playing.timer = setTimeout(tick, SPEEDS[+speed.value][1]);
+      playing.timer = setTimeout(function () { tick(); }, SPEEDS[+speed.value][1]);
     }
 
     play.addEventListener("click", function () { if (playing) stop(); else start(); });
