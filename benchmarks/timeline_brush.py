@@ -7,6 +7,7 @@ changing (the brush applies on the next animation frame, so this includes up to 
 waiting), and to the frame after that (painted). Also: whether the strip is a canvas histogram.
 
 Usage: python benchmarks/timeline_brush.py [--events 100000] [--steps 12] [--work benchmarks/work]
+                                           [--output benchmarks/TIMELINE.md]
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--output", type=Path, help="also write the figures to this Markdown file")
     args = parser.parse_args()
     data = args.work / f"timeline-{args.events}"
     if not (data / "events.csv").exists():
@@ -81,12 +83,31 @@ def main() -> None:
         browser.close()
     applied = [r["applied"] for r in results]
     painted = [r["painted"] for r in results]
-    print(f"{args.events:,} events; strip is a canvas histogram: {histogram}; SVG marks: {marks}")
-    print(f"brush step -> 'Showing' updated: median {statistics.median(applied):.1f} ms, "
-          f"max {max(applied):.1f} ms ({len(applied)} steps)")
-    print(f"brush step -> next frame painted: median {statistics.median(painted):.1f} ms, "
-          f"max {max(painted):.1f} ms")
-    print(f"last: {results[-1]['text']}")
+    lines = [
+        f"{args.events:,} events; strip is a canvas histogram: {histogram}; SVG marks: {marks}",
+        f"brush step -> 'Showing' updated: median {statistics.median(applied):.1f} ms, "
+        f"max {max(applied):.1f} ms ({len(applied)} steps)",
+        f"brush step -> next frame painted: median {statistics.median(painted):.1f} ms, "
+        f"max {max(painted):.1f} ms",
+        f"last: {results[-1]['text']}",
+    ]
+    print("\n".join(lines))
+    if args.output:
+        import os
+        import platform
+
+        head = [
+            "# Benchmark: one brush step on the timeline",
+            "",
+            "Written by `benchmarks/timeline_brush.py`; do not edit by hand.",
+            "",
+            f"- Command: `python benchmarks/timeline_brush.py --events {args.events} "
+            f"--steps {args.steps}`",
+            f"- Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.system()}; "
+            "load average at the end: {:.1f} (the machine is shared)".format(os.getloadavg()[0]),
+            "",
+        ]
+        args.output.write_text("\n".join(head + [f"- {line}" for line in lines]) + "\n")
 
 
 if __name__ == "__main__":
