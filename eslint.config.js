@@ -8,7 +8,7 @@ const browser = {
   navigator: "readonly", requestAnimationFrame: "readonly", performance: "readonly",
   self: "readonly", L: "readonly", URLSearchParams: "readonly", setTimeout: "readonly",
   clearTimeout: "readonly", matchMedia: "readonly", getComputedStyle: "readonly",
-  geomapCore: "readonly", geomapDecode: "readonly", geomapPage: "writable",
+  geomapCore: "readonly", geomapDecode: "readonly", geomapTime: "readonly", geomapPage: "writable",
 };
 const node = {
   require: "readonly", module: "writable", __dirname: "readonly", process: "readonly",

@@ -42,6 +42,7 @@
     doc: doc, kinds: kinds, state: state, years: decode.yearRange(events),
     actors: decode.actorIndex(events),
     changed: function () { apply(); writeAddress(); },
+    apply: function () { apply(); },
     reset: function () {
       var keep = { event: state.options.event, map: state.options.map };
       state.options = Object.assign(core.emptyOptions(), keep);
@@ -54,6 +55,9 @@
   var right = page.panel.column(map);
   var list = page.list.create(map, ctx, !narrow, right);
   var legend = page.panel.legend(map, ctx, !narrow, right);
+  var timeline = page.timeline ? page.timeline.create(map, ctx, { events: events, layers: layers,
+    list: list, shown: function (i) { return shownFlags[i]; } }) : null;
+  function stripHeight() { return timeline ? timeline.height() : 0; }
 
   /* "Fit to shown": the view that holds every shown event. */
   var fit = L.control({ position: "topleft" });
@@ -82,7 +86,9 @@
       if (map.getSize().x < 600) return [[8, 48], [8, 8]];
       var left = filterPanel.control.getContainer().offsetWidth + 24;
       var side = right.offsetWidth + 24;
-      return left + side + 360 < map.getSize().x ? [[left, 70], [side, 20]] : [[20, 70], [20, 20]];
+      var bottom = 20 + stripHeight();
+      return left + side + 360 < map.getSize().x ? [[left, 70], [side, bottom]]
+        : [[20, 70], [20, bottom]];
     },
     linkTo: function (ev) {
       var options = Object.assign({}, state.options, { event: ev.id, map: viewText() });
@@ -112,6 +118,7 @@
     filterPanel.update(shown, events.length);
     legend.update(perKind);
     list.update(shownEvents);
+    if (timeline) timeline.update();
     return shown;
   }
 
@@ -229,7 +236,8 @@
     var side = right.offsetWidth + 30;
     var top = title.offsetHeight + 30;
     var fits = left + side < size.x * 0.7;
-    return { paddingTopLeft: [fits ? left : 20, top], paddingBottomRight: [fits ? side : 20, 30] };
+    return { paddingTopLeft: [fits ? left : 20, top],
+      paddingBottomRight: [fits ? side : 20, 30 + stripHeight()] };
   }
 
   function fitShown() {

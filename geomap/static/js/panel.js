@@ -63,6 +63,7 @@
         yearSet.appendChild(input);
       });
       box.appendChild(yearSet);
+      box.appendChild(dateFields(controls, ctx));
 
       var confSet = el("fieldset");
       confSet.appendChild(el("legend", null, "Confidence at least"));
@@ -131,12 +132,59 @@
       controls.y0.value = y0; controls.y1.value = y1;
       controls.yearsLabel.textContent = y0 === y1 ? String(y0) : y0 + " – " + y1;
       controls.conf.forEach(function (r, i) { r.checked = i === crit.minLevel; });
+      updateDateFields(controls, st);
       Object.keys(controls.actorBoxes).forEach(function (k) {
         controls.actorBoxes[k].checked = crit.actors.indexOf(k) >= 0;
       });
     }
 
     return { control: control, update: update };
+  }
+
+  /* `since`, `until` and `place`, typed as on the command line (`2020-05`, `Caracas; Tehran`). */
+  var TYPED = [["since", "Since", "YYYY-MM"], ["until", "Until", "YYYY-MM"],
+    ["place", "Place", "a place; another"]];
+
+  function dateFields(controls, ctx) {
+    var set = el("fieldset", "gm-typed");
+    set.appendChild(el("legend", null, "Dates and places"));
+    var names = el("datalist");
+    names.id = "gm-place-names";
+    ctx.doc.places.forEach(function (p) { names.appendChild(el("option", null, p.name)); });
+    set.appendChild(names);
+    TYPED.forEach(function (t) {
+      var wrap = el("label", "gm-typed-" + t[0]);
+      wrap.appendChild(el("span", null, t[1]));
+      var input = el("input");
+      input.type = "text";
+      input.name = t[0];
+      input.placeholder = t[2];
+      input.autocomplete = "off";
+      if (t[0] === "place") input.setAttribute("list", names.id);
+      input.addEventListener("change", function () {
+        var v = input.value.trim();
+        if (t[0] === "place") {
+          ctx.state.options.place = v.split(";").map(function (x) { return x.trim(); }).filter(Boolean);
+        } else {
+          ctx.state.options[t[0]] = v;
+        }
+        ctx.changed();
+      });
+      controls[t[0]] = input;
+      wrap.appendChild(input);
+      set.appendChild(wrap);
+    });
+    return set;
+  }
+
+  function updateDateFields(controls, st) {
+    TYPED.forEach(function (t) {
+      var key = t[0], input = controls[key];
+      var value = key === "place" ? st.options.place.join("; ") : st.options[key];
+      if (document.activeElement !== input) input.value = value;
+      var bad = st.crit.ignored.some(function (x) { return x[0] === key; });
+      if (bad) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    });
   }
 
   function legendRow(list, graphic, text, title) {

@@ -1,0 +1,140 @@
+/* The timeline's pure core on tests/cases/timeline.json: spans, squeezed gaps, ticks, bins,
+ * the brush's months (applied with the core's CLI overlap rule), playback steps, lanes. */
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const core = require("../../geomap/static/js/core.js");
+const T = require("../../geomap/static/js/timecore.js");
+
+const cases = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "cases", "timeline.json"), "utf8"));
+const spansOf = (dates) => dates.map(([d, e]) => T.markSpan(d, e));
+
+test("a mark spans the days its written date may mean", () => {
+  for (const c of cases.spans) {
+    const s = T.markSpan(c.date, c.end_date);
+    if (c.first === null) { assert.equal(s, null, c.date); continue; }
+    assert.deepEqual([T.isoOf(s.from), T.isoOf(s.to - 1)], [c.first, c.last], c.date);
+    assert.equal(s.to - s.from, c.days, c.date);
+    assert.equal(s.precision, c.precision, c.date);
+    assert.equal(s.bound, c.bound, c.date);
+  }
+});
+
+test("widths on the axis are in the ratio of the spans (year : month : day)", () => {
+  const spans = spansOf([["2020", ""], ["2020-05", ""], ["2020-05-21", ""]]);
+  const sc = T.scale(spans, 1098);
+  const w = spans.map((s) => T.x(sc, s.to) - T.x(sc, s.from));
+  assert.ok(Math.abs(w[0] / w[2] - 366) < 1e-9 && Math.abs(w[1] / w[2] - 31) < 1e-9, String(w));
+  assert.equal(T.x(sc, spans[0].to), 1098);
+});
+
+for (const name of ["default_like", "whole_years"]) {
+  test(`long empty stretches are squeezed and labelled (${name})`, () => {
+    const spec = cases[name];
+    const sc = T.scale(spansOf(spec.dates), 1200, { px: 64 });
+    const gaps = sc.segments.filter((s) => s.gap);
+    assert.deepEqual(gaps.map((g) => [T.isoOf(g.d0), T.isoOf(g.d1), g.label]), spec.gaps);
+    gaps.forEach((g) => assert.equal(g.p1 - g.p0, 64));
+    assert.equal(sc.segments[sc.segments.length - 1].p1, 1200);
+    /* The scale is monotonic and continuous, and dayAt inverts x. */
+    let last = -1;
+    for (let px = 0; px <= 1200; px += 7) {
+      const d = T.dayAt(sc, px);
+      assert.ok(d >= last, `dayAt not monotonic at ${px}`);
+      last = d;
+      assert.ok(Math.abs(T.x(sc, d) - px) < 1e-6, `x(dayAt(${px}))`);
+    }
+    if (spec.year_labels) {
+      const years = T.ticks(sc).filter((t) => t.major && t.label).map((t) => t.label);
+      assert.deepEqual(years, spec.year_labels);
+      const inGap = T.ticks(sc).filter((t) => gaps.some((g) => t.px > g.p0 && t.px < g.p1));
+      assert.deepEqual(inGap, []);
+    }
+  });
+}
+
+test("short empty stretches are not squeezed", () => {
+  const sc = T.scale(spansOf([["2020-01", ""], ["2020-04", ""]]), 600);
+  assert.deepEqual(sc.segments.map((s) => s.gap), [false]);
+});
+
+test("a brushed range selects whole months, which the CLI's overlap rule applies", () => {
+  const spec = cases.brush;
+  const sc = T.scale(spansOf(spec.dates), spec.width);
+  for (const c of spec.cases) {
+    const r = T.brushRange(sc, T.x(sc, T.dayOf(c.from_day)) + 0.5, T.x(sc, T.dayOf(c.to_day)) - 0.5);
+    assert.deepEqual(r, { since: c.since, until: c.until }, JSON.stringify(c));
+    /* What the range keeps: an event dated `2020-05` or `2020` meets May. */
+    const crit = core.criteria(r, { kinds: [], levels: [] });
+    assert.deepEqual(crit.ignored, []);
+    const [px0, px1] = T.rangePixels(sc, r.since, r.until);
+    assert.ok(px0 <= T.x(sc, T.dayOf(c.from_day)) + 0.5 || px0 <= T.x(sc, T.dayOf(c.to_day)));
+    assert.ok(px1 >= px0);
+  }
+  const may = core.criteria({ since: "2020-05", until: "2020-05" }, { kinds: [], levels: [] });
+  const ev = (d, e) => { const [start, end] = core.span(d, e); return core.overlaps(start, end, may.since, may.until); };
+  assert.equal(ev("2020", ""), true);
+  assert.equal(ev("2020-05-21", ""), true);
+  assert.equal(ev("2020-06", ""), false);
+  assert.equal(ev("2020-01", "2020-05-02"), true);
+});
+
+test("the handles move by months and stay in order and on the axis", () => {
+  const sc = T.scale(spansOf([["2020", ""]]), 600);
+  assert.deepEqual(T.moveEdge(sc, "", "", "since", 1), { since: "2020-02", until: "2020-12" });
+  assert.deepEqual(T.moveEdge(sc, "", "", "until", -100), { since: "2020-01", until: "2020-01" });
+  assert.deepEqual(T.moveEdge(sc, "2020-05-20", "2020-05", "since", 3), { since: "2020-05", until: "2020-05" });
+  assert.deepEqual(T.moveEdge(sc, "2020-03", "2020-06", "until", 100), { since: "2020-03", until: "2020-12" });
+  assert.equal(T.wholeAxis(sc, "2020-01", "2020-12"), true);
+  assert.equal(T.wholeAxis(sc, "2020-01-02", "2020-12"), false);
+});
+
+test("playback steps month by month and passes a squeezed stretch in one step", () => {
+  const sc = T.scale(spansOf(cases.default_like.dates), 1200);
+  const steps = T.steps(sc, 1).map(T.monthText);
+  assert.equal(steps[0], "2020-01");
+  assert.equal(steps[steps.length - 1], "2024-12");
+  assert.equal(steps.indexOf("2020-10") + 1, steps.indexOf("2024-01"));
+  assert.equal(steps.length, 10 + 12);
+  const three = T.steps(sc, 3).map(T.monthText);
+  assert.equal(three[three.length - 1], "2024-10");
+  assert.deepEqual(T.windowAt(T.monthFromText("2020-11"), 3), { since: "2020-11", until: "2021-01" });
+  assert.equal(T.monthsBetween("2020-05", "2020-07"), 3);
+  assert.equal(T.monthsBetween("", "2020-07"), 1);
+});
+
+test("histogram bins count each event once, spread over its span", () => {
+  const spans = spansOf([["2020", ""], ["2020-05", ""], ["2020-05-21", ""], ["2020-01", "2020-03"]]);
+  const sc = T.scale(spans, 1200);
+  const bins = T.bins(sc, 3);
+  assert.equal(bins.length, 12);
+  const from = spans.map((s) => s.from), to = spans.map((s) => s.to);
+  const [all] = T.binCounts(bins, from, to, [0, 0, 0, 0], 1, null);
+  const total = all.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(total - 4) < 1e-9, String(total));
+  assert.ok(Math.abs(all[4] - (31 / 366 + 1 + 1)) < 1e-9, String(all[4]));
+  const [kept] = T.binCounts(bins, from, to, [0, 0, 0, 0], 1, [0, 1, 0, 0]);
+  assert.deepEqual(Array.from(kept).map((v) => +v.toFixed(6)), [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  const wide = T.bins(T.scale(spansOf([["1900", ""], ["2020", ""]]), 400), 3);
+  wide.forEach((b) => assert.ok(b.p1 - b.p0 >= 3 - 1e-9 || b === wide[wide.length - 1]));
+});
+
+test("marks in lanes never cover one another", () => {
+  const lefts = [0, 10, 5, 30, 12], rights = [20, 15, 9, 40, 50];
+  const lane = T.lanes(lefts, rights, 1);
+  for (let i = 0; i < lefts.length; i++) {
+    for (let j = i + 1; j < lefts.length; j++) {
+      if (lane[i] === lane[j]) assert.ok(rights[i] + 1 <= lefts[j] || rights[j] + 1 <= lefts[i], `${i} ${j}`);
+    }
+  }
+});
+
+test("a range reads as months", () => {
+  assert.equal(T.rangeLabel("", ""), "all dates");
+  assert.equal(T.rangeLabel("2020-05", "2020-07"), "May 2020 – Jul 2020");
+  assert.equal(T.rangeLabel("2020-05", "2020-05"), "May 2020");
+  assert.equal(T.rangeLabel("2020-05-20", ""), "from 20 May 2020");
+});
