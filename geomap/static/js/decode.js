@@ -29,6 +29,10 @@
     function name(i) { return doc.names[i]; }
     function key(i) { return doc.name_keys[i]; }
     function source(i) { return doc.sources[i]; }
+    /* The dataset's own columns of event i, as [name, value] pairs. */
+    function attribute(i) {
+      return function (name, k) { return [name, cols.attributes ? cols.attributes[i][k] : ""]; };
+    }
     for (var i = 0; i < n; i++) {
       var kind = doc.kinds[cols.kind[i]];
       var confidence = doc.levels[cols.confidence[i]];
@@ -40,7 +44,13 @@
         precision: doc.precisions[cols.precision[i]],
         actors: cols.actors[i].map(name), actorKeys: cols.actors[i].map(key),
         stops: cols.stops[i].map(name), places: cols.places[i],
-        sources: cols.sources[i].map(source), geom: cols.geom[i], travel: cols.travel[i]
+        sources: cols.sources[i].map(source), geom: cols.geom[i], travel: cols.travel[i],
+        quotes: cols.quotes ? cols.quotes[i] : [],
+        origins: cols.origins ? cols.origins[i] : null,
+        carrierInfo: cols.carrier_info && cols.carrier_info[i] !== null
+          ? doc.carriers[cols.carrier_info[i]] : null,
+        journey: cols.journey ? cols.journey[i] || [] : [],
+        attributes: (doc.attribute_names || []).map(attribute(i))
       };
     }
     return out;

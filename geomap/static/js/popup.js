@@ -10,7 +10,11 @@
   var ui = page.ui;
   var el = ui.el;
 
-  function sourceItem(source) {
+  var STANCE = { "reports-claim": "reports the claim", disputes: "disputes it" };
+
+  /** One source: outlet, linked title (http/https only) or "no public link found", date,
+   * author, and the source's own quote for this event. */
+  function sourceItem(source, quote) {
     var li = el("li");
     var href = ui.safeHref(source.url);
     if (href) {
@@ -25,7 +29,20 @@
       li.textContent = [source.outlet, source.title, source.published].filter(Boolean).join(" — ");
     }
     if (source.author) li.appendChild(el("span", "gm-author", " (" + source.author + ")"));
+    if (!href) li.appendChild(el("span", "gm-nolink", " · no public link found"));
+    if (quote) {
+      var q = el("blockquote", "gm-quote", "“" + quote[0] + "”");
+      if (STANCE[quote[2]]) q.appendChild(el("span", "gm-stance", " — " + STANCE[quote[2]]));
+      li.appendChild(q);
+    }
     return li;
+  }
+
+  function journeyItem(stop) {
+    var when = [stop[1] && "arrived " + stop[1], stop[2] && "left " + stop[2]].filter(Boolean);
+    var text = stop[0] + (when.length ? " — " + when.join(", ") : "");
+    if (stop[3]) text += " (leg " + stop[3] + ")";
+    return el("li", null, text);
   }
 
   /** One event's details (also used by the printed list). */
@@ -39,8 +56,9 @@
     box.appendChild(meta);
     var dl = el("dl");
     var where = doc.geoms[ev.geom].t === "L" ? "Route" : ev.stops.length > 1 ? "Travel" : "Place";
-    [["Actors", ev.actors.join("; ")], [where, ev.stops.join(" → ")],
-     ["Carrier", ev.carrier]].forEach(function (row) {
+    var carrier = ev.carrierInfo ? ev.carrierInfo.description : ev.carrier;
+    [["Actors", ev.actors.join("; ")], [where, ev.stops.join(" → ")], ["Carrier", carrier]]
+      .concat(ev.attributes).forEach(function (row) {
       if (!row[1]) return;
       dl.appendChild(el("dt", null, row[0]));
       dl.appendChild(el("dd", null, row[1]));
@@ -49,10 +67,24 @@
     if (ev.summary) box.appendChild(el("p", null, ev.summary));
     box.appendChild(el("p", "gm-confnote",
       "Confidence: " + ev.confidence + " — " + (doc.confidence[ev.confidence] || "")));
-    if (ev.evidence) box.appendChild(el("blockquote", null, "“" + ev.evidence + "”"));
-    box.appendChild(el("strong", null, ev.sources.length > 1 ? "Sources" : "Source"));
+    if (ev.journey.length) {
+      box.appendChild(el("strong", null, "Journey"));
+      var stops = el("ol", "gm-journey");
+      ev.journey.forEach(function (stop) { stops.appendChild(journeyItem(stop)); });
+      box.appendChild(stops);
+    }
+    var quoted = ev.quotes.some(Boolean);
+    if (ev.evidence && !quoted) box.appendChild(el("blockquote", null, "“" + ev.evidence + "”"));
+    var heading = ev.sources.length + (ev.sources.length === 1 ? " source" : " sources");
+    if (ev.origins !== null) {
+      heading += " · " + ev.origins + (ev.origins === 1 ? " independent origin"
+        : " independent origins");
+    }
+    box.appendChild(el("strong", "gm-sources-heading", heading));
     var list = el("ol", "gm-sources");
-    ev.sources.forEach(function (source) { list.appendChild(sourceItem(source)); });
+    ev.sources.forEach(function (source, k) {
+      list.appendChild(sourceItem(source, ev.quotes[k]));
+    });
     box.appendChild(list);
     return box;
   }
