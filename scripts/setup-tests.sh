@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything the test suite needs, on a fresh machine: a virtual environment with geomap and its
 # test extras, Debian's Chromium and GDAL's command-line tools, and the pinned map assets
-# (Leaflet & co.) in the local cache, fetched from the npm registry and checked against their pins.
+# (Leaflet & co.) in the local cache, fetched from the npm registry and checked against their pins,
+# and the page script's test tools (eslint, axe-core) from package-lock.json.
 # It calls nothing through PATH but system programs, so it works in an empty environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +26,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 .venv/bin/geomap fetch-assets --npm
+# eslint and axe-core for the page script's tests, exactly as package-lock.json pins them
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -94,7 +94,7 @@ def test_default_map_draws_every_event(open_map):
         # A closed popup fades out for 200 ms and would catch the next click meanwhile.
         opened.page.wait_for_selector(".leaflet-popup", state="detached")
         text = click_feature(opened, event_id)
-        assert "Source" in text, event_id
+        assert "source" in text.lower(), event_id
         assert opened.page.locator(".leaflet-popup-content .gm-sources li").count() >= 1
     assert opened.errors == []
     assert opened.failed == []

@@ -26,6 +26,8 @@ pytestmark = pytest.mark.browser
 
 DESKTOP, PHONE = (1280, 800), (390, 844)
 PRECISION = FIXTURES / "precision"
+with open(ROOT / "data" / "events.csv", encoding="utf-8") as _handle:
+    DEFAULT_TOTAL = sum(1 for _ in csv.DictReader(_handle))  # the shipped data's events
 
 
 def cli_ids(data_dir, *options) -> list[str]:
@@ -167,7 +169,7 @@ def test_the_strip_draws_every_event_by_kind_and_squeezes_the_empty_years(open_m
         )["kinds"]
     }
     marks = strip.locator(".gm-tl-mark")
-    assert marks.count() == 21
+    assert marks.count() == DEFAULT_TOTAL
     colours = marks.evaluate_all(
         "gs => gs.map(g => [g.getAttribute('aria-label'),"
         " g.querySelector('rect').getAttribute('fill'),"
@@ -201,7 +203,8 @@ def test_a_mouse_brush_selects_what_the_cli_selects_and_a_link_reloads_it(
     open_map, default_map, precision_map, which
 ):
     html, data, total = (
-        (default_map, ROOT / "data", 21) if which == "default" else (precision_map, PRECISION, 6)
+        (default_map, ROOT / "data", DEFAULT_TOTAL) if which == "default"
+        else (precision_map, PRECISION, 6)
     )
     opened = open_map(html)
     page = opened.page
@@ -273,7 +276,7 @@ def test_a_touch_brush_on_a_phone_selects_what_the_cli_selects(open_touch, defau
     # A phone's axis labels every third month.
     touch_drag(page, tick_x(page, "Apr") + 4, tick_x(page, "Jul") + 4)
     wait_hash(page, "#since=2020-04&until=2020-07")
-    assert_like_cli(page, ROOT / "data", 21)
+    assert_like_cli(page, ROOT / "data", DEFAULT_TOTAL)
     strip = page.get_by_role("region", name=re.compile("Timeline")).bounding_box()
     assert strip["y"] + strip["height"] <= PHONE[1] + 1 and strip["width"] <= PHONE[0]
     assert opened.errors == []
@@ -286,7 +289,7 @@ def test_typed_dates_and_places_in_the_panel_match_the_cli(open_map, default_map
     page.get_by_role("textbox", name="Until").fill("2020-09")
     page.get_by_role("textbox", name="Until").press("Enter")
     wait_hash(page, "#since=2020-05-20&until=2020-09")
-    assert_like_cli(page, ROOT / "data", 21)
+    assert_like_cli(page, ROOT / "data", DEFAULT_TOTAL)
     page.get_by_role("combobox", name="Place").fill("Caracas")
     page.get_by_role("combobox", name="Place").press("Enter")
     wait_hash(page, "#since=2020-05-20&until=2020-09&place=Caracas")
@@ -297,7 +300,7 @@ def test_typed_dates_and_places_in_the_panel_match_the_cli(open_map, default_map
     count = cli_count(
         ROOT / "data", "--since", "2020-05-20", "--until", "2020-09", "--place", "Caracas"
     )
-    assert showing(page) == f"Showing {count} of 21 events"
+    assert showing(page) == f"Showing {count} of {DEFAULT_TOTAL} events"
     page.get_by_role("textbox", name="Since").fill("May")
     page.get_by_role("textbox", name="Since").press("Enter")
     assert page.get_by_role("textbox", name="Since").get_attribute("aria-invalid") == "true"
@@ -330,7 +333,7 @@ def test_play_steps_month_by_month_and_stops_at_the_end(open_map, default_map):
     assert months == sorted(months) and len(months) >= 15  # 22 steps, sampled
     assert months[0] == "2020-01" and "2022-06" not in months  # the empty years pass in one step
     assert len(set(counts)) >= 3
-    assert_like_cli(page, ROOT / "data", 21)
+    assert_like_cli(page, ROOT / "data", DEFAULT_TOTAL)
     # Pause holds the window; the step keys move it a month.
     page.get_by_role("button", name="All dates").click()
     page.get_by_role("button", name="▶ Play").click()

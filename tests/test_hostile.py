@@ -83,7 +83,8 @@ class Written:
                 links.append({"href": href, "text": title or href})
             else:
                 text = " — ".join(v for v in (outlet, title, published) if v)
-            sources.append(text + (f" ({author})" if author else ""))
+            sources.append(text + (f" ({author})" if author else "")
+                           + ("" if href else " · no public link found"))
         return {
             "title": shown(event["title"]),
             "rows": [["Actors", "; ".join(shown(a) for a in split_list(event["actors"]))],
