@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .gazetteer import Place
 from .load import Dataset
 from .records import Event, resolve
-from .routes import route_path
+from .routes import route_passages, route_path
 from .schema import CRS
 from .vocabulary import DEFAULT, Vocabulary, vocabulary_of
 
@@ -58,6 +58,8 @@ class Assembly:
     shape_keys: list[str] = field(default_factory=list)
     travels: list[Shape | None] = field(default_factory=list)
     travel_keys: list[str] = field(default_factory=list)
+    #: The straits each event's modelled sea lane passes (empty for anything else).
+    passages: list[tuple[str, ...]] = field(default_factory=list)
     _frames: tuple | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
@@ -109,14 +111,17 @@ def assemble_records(
     modes = [vocabulary.route(event.kind) for event in records]
     keys = [_route_key(mode, event.stops) for mode, event in zip(modes, records, strict=True)]
     distinct = sorted({key for key in keys if key is not None})
-    lines = {}
+    lines, straits = {}, {}
     for done, key in enumerate(distinct, 1):
         lines[key] = _shape(key, cache)
+        if key[0] == "sea":
+            straits[key] = tuple(route_passages(key[1], cache))
         if progress:
             progress(done, len(distinct))
     assembly = Assembly(records=list(records), source_rows=sources, vocabulary=vocabulary)
     for event, key, mode in zip(records, keys, modes, strict=True):
         is_route = bool(mode) and key is not None
+        assembly.passages.append(straits.get(key, ()) if is_route else ())
         if is_route:
             assembly.shapes.append(lines[key])
             assembly.shape_keys.append(_key_text(key))

@@ -43,7 +43,7 @@ CONFIDENCE_STYLES = {
 EVENT_COLUMNS = (
     "id", "kind", "title", "date", "end_date", "date_label", "start", "end", "summary",
     "carrier", "evidence", "confidence", "precision", "actors", "stops", "places", "sources",
-    "geom", "travel", "attributes", "origins", "quotes", "carrier_info", "journey",
+    "geom", "travel", "attributes", "origins", "quotes", "carrier_info", "journey", "passages",
 )
 
 
@@ -207,6 +207,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
         cols["carrier_info"].append(
             None if info is None else carriers.add(info.id, lambda i=info: _carrier(i))
         )
+        cols["passages"].append([_text(name) for name in assembly.passages[n]])
         cols["journey"].append(
             [_journey_stop(stop, source_index) for stop in event.journey] or None
         )

@@ -113,6 +113,28 @@ def sea_path(stops: Sequence[LonLat]) -> Parts:
     return _round(split_antimeridian(coords))
 
 
+#: searoute's names of the straits and canals its sea lanes pass, as a reader knows them.
+PASSAGE_NAMES = {
+    "babalmandab": "Bab-el-Mandeb", "bosporus": "Bosporus", "gibraltar": "Strait of Gibraltar",
+    "suez": "Suez Canal", "panama": "Panama Canal", "ormuz": "Strait of Hormuz",
+    "northwest": "Northwest Passage", "malacca": "Strait of Malacca",
+}
+
+
+def sea_passages(stops: Sequence[LonLat]) -> list[str]:
+    """The straits and canals searoute's lanes through the stops pass, in its own names."""
+    import searoute
+
+    found: list[str] = []
+    for origin, destination in itertools.pairwise(stops):
+        route = searoute.searoute(list(origin), list(destination), append_orig_dest=True,
+                                  return_passages=True)
+        for name in route["properties"].get("traversed_passages", []):
+            if name not in found:
+                found.append(str(name))
+    return found
+
+
 #: Bump when the way paths are computed changes, so cached paths are recomputed.
 ALGORITHM = 1
 
@@ -193,16 +215,37 @@ class RouteCache:
         return parts
 
     def put(self, mode: str, stops: Sequence[LonLat], parts: Parts) -> None:
+        self._store(self._file(mode, stops), parts)
+
+    def passages(self, stops: Sequence[LonLat]) -> list[str]:
+        """The straits a sea lane passes, from the cache or computed and stored on a miss; a
+        damaged entry is computed again."""
+        import json
+
+        target = self._file("sea-passages", stops)
+        try:
+            data = _read_small_regular(target)
+            found = json.loads(data.decode("utf-8")) if data is not None else None
+        except (OSError, ValueError):
+            found = None
+        if isinstance(found, list) and all(
+            isinstance(n, str) and n.isascii() and n.isalpha() and len(n) <= 40 for n in found
+        ):
+            return found
+        found = sea_passages(stops)
+        self._store(target, found)
+        return found
+
+    def _store(self, target, value) -> None:
         import json
         import os
         import tempfile
 
-        target = self._file(mode, stops)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".route.", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(parts, handle, separators=(",", ":"))
+                json.dump(value, handle, separators=(",", ":"))
             os.replace(tmp, target)
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -271,6 +314,13 @@ def _near(point: LonLat, stop: LonLat, tolerance: float = 1e-3) -> bool:
 
 def _compute(mode: str, stops: Sequence[LonLat]) -> Parts:
     return sea_path(stops) if mode == "sea" else geodesic_path(stops)
+
+
+def route_passages(stops: Sequence[LonLat], cache: RouteCache | None = None) -> list[str]:
+    """Readable names of the straits a sea lane through the stops passes, sorted by name (searoute
+    does not give their order); modelled, not reported: they follow from its network."""
+    names = cache.passages(stops) if cache is not None else sea_passages(stops)
+    return sorted(PASSAGE_NAMES.get(name, name) for name in names)
 
 
 def route_path(mode: str, stops: Sequence[LonLat], cache: RouteCache | None = None) -> Parts:

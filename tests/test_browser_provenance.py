@@ -52,3 +52,11 @@ def test_a_journey_names_its_stops_dates_and_carrier(open_map, provenance_map):
     ]
     assert "Fortune (tanker, flag IR)" in page.locator(".leaflet-popup-content dl").inner_text()
     assert "“A tanker arrived.”" in page.locator(".gm-sources").inner_text()
+
+
+def test_a_sea_lane_names_the_straits_it_passes(open_map, provenance_map):
+    opened = open_map(provenance_map, fragment="#event=tanker-to-cardon")
+    details = opened.page.locator(".leaflet-popup-content dl")
+    details.wait_for(timeout=5000)
+    assert ("Passes\nBab-el-Mandeb, Strait of Gibraltar, Strait of Hormuz, Suez Canal "
+            "(modelled sea lane)") in details.inner_text()

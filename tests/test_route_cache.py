@@ -91,13 +91,14 @@ def test_a_second_render_computes_no_route(basic_data, tmp_path, monkeypatch):
 
     monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
     render_map(basic_data, tmp_path / "first.html")
-    # One sea lane, two flight arcs and one visit's travel: four distinct paths.
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 4
+    # One sea lane (and the straits it passes), two flight arcs and one visit's travel.
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 5
 
     def must_not_route(*args):
         raise AssertionError("a cached route was computed again")
 
     monkeypatch.setattr(routes, "_compute", must_not_route)
+    monkeypatch.setattr(routes, "sea_passages", must_not_route)
     render_map(basic_data, tmp_path / "second.html")
     assert (tmp_path / "first.html").read_bytes() == (tmp_path / "second.html").read_bytes()
 

@@ -114,3 +114,16 @@ def test_sea_lane_across_the_pacific_is_split_and_in_range():
     for part in parts:
         for (x0, _), (x1, _) in itertools.pairwise(part):
             assert abs(x1 - x0) <= 180
+
+
+def test_a_sea_lane_names_the_straits_it_passes_and_caches_them(tmp_path):
+    from geomap.routes import RouteCache, route_passages
+
+    stops = [(56.2, 27.15), (-70.216, 11.629)]  # Bandar Abbas to Cardón
+    cache = RouteCache(tmp_path)
+    names = route_passages(stops, cache)
+    assert names == ["Bab-el-Mandeb", "Strait of Gibraltar", "Strait of Hormuz", "Suez Canal"]
+    entries = list(tmp_path.glob("*.json"))
+    assert len(entries) == 1
+    entries[0].write_text('["suez", "<script>"]')  # damaged: computed again, not trusted
+    assert route_passages(stops, cache) == names

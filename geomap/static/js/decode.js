@@ -50,6 +50,7 @@
         carrierInfo: cols.carrier_info && cols.carrier_info[i] !== null
           ? doc.carriers[cols.carrier_info[i]] : null,
         journey: cols.journey ? cols.journey[i] || [] : [],
+        passages: cols.passages ? cols.passages[i] : [],
         attributes: (doc.attribute_names || []).map(attribute(i))
       };
     }

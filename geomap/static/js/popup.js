@@ -57,8 +57,9 @@
     var dl = el("dl");
     var where = doc.geoms[ev.geom].t === "L" ? "Route" : ev.stops.length > 1 ? "Travel" : "Place";
     var carrier = ev.carrierInfo ? ev.carrierInfo.description : ev.carrier;
-    [["Actors", ev.actors.join("; ")], [where, ev.stops.join(" → ")], ["Carrier", carrier]]
-      .concat(ev.attributes).forEach(function (row) {
+    var straits = ev.passages.length ? ev.passages.join(", ") + " (modelled sea lane)" : "";
+    [["Actors", ev.actors.join("; ")], [where, ev.stops.join(" → ")], ["Passes", straits],
+     ["Carrier", carrier]].concat(ev.attributes).forEach(function (row) {
       if (!row[1]) return;
       dl.appendChild(el("dt", null, row[0]));
       dl.appendChild(el("dd", null, row[1]));
