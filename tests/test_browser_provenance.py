@@ -3,11 +3,14 @@ how many independent origins the sources come down to, and a journey's stops and
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from geomap.pipeline import render_map
+from geomap.filters import Criteria
+from geomap.pipeline import event_stats, render_map
 
-from .conftest import copy_fixture
+from .conftest import ROOT, copy_fixture
 
 pytestmark = pytest.mark.browser
 
@@ -60,3 +63,19 @@ def test_a_sea_lane_names_the_straits_it_passes(open_map, provenance_map):
     details.wait_for(timeout=5000)
     assert ("Passes\nBab-el-Mandeb, Strait of Gibraltar, Strait of Hormuz, Suez Canal "
             "(modelled sea lane)") in details.inner_text()
+
+
+def test_the_panel_keeps_events_with_two_independent_origins(open_map, tmp_path):
+    """A reader ticks the box; the count is what `geomap stats --origins 2` says."""
+    out = tmp_path / "default.html"
+    render_map(ROOT / "data", out, tiles="none")
+    opened = open_map(out)
+    page = opened.page
+    page.get_by_label("At least two independent origins").click()
+    expected = json.loads(event_stats(ROOT / "data", "json",
+                                      criteria=Criteria.from_options(origins=2)))["events"]
+    total = json.loads(event_stats(ROOT / "data", "json"))["events"]
+    assert 0 < expected < total
+    showing = page.locator(".gm-showing")
+    assert showing.inner_text() == f"Showing {expected} of {total} events"
+    assert "origins=2" in page.evaluate("location.hash")

@@ -69,13 +69,15 @@ def _events(gazetteer: Gazetteer) -> list[Event]:
         out.append(Event(
             row["id"], PartialDate.parse(row["date"]), end, kind=row["kind"], title=row["id"],
             actors=tuple(row["actors"]), stops=stops, confidence=row["confidence"],
+            origins=row["origins"],
         ))
     return out
 
 
 def test_cases_cover_every_filter():
     used = {key for case in FILTERS["cases"] for key in case["options"]}
-    assert used == {"years", "since", "until", "actors", "kinds", "confidence", "places"}
+    assert used == {"years", "since", "until", "actors", "kinds", "confidence", "places",
+                    "origins"}
 
 
 @pytest.mark.parametrize("case", FILTERS["cases"], ids=lambda case: case["name"])

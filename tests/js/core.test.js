@@ -84,7 +84,7 @@ const events = filters.events.map((e) => {
   return {
     id: e.id, start, end, kind: e.kind, level: vocab.levels.indexOf(e.confidence),
     actorKeys: e.actors.map(core.fold),
-    places: e.places.map((id) => places.findIndex((p) => p.id === id)),
+    places: e.places.map((id) => places.findIndex((p) => p.id === id)), origins: e.origins,
   };
 });
 
@@ -93,7 +93,7 @@ test("every filter keeps what Python's filters keep", () => {
     const o = c.options;
     const crit = core.criteria({
       year: o.years, since: o.since, until: o.until, actor: o.actors, kind: o.kinds,
-      confidence: o.confidence, place: o.places,
+      confidence: o.confidence, place: o.places, origins: o.origins,
     }, vocab);
     assert.deepEqual(crit.ignored, [], c.name);
     const kept = events.filter((e) => core.matches(e, crit)).map((e) => e.id);

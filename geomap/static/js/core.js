@@ -102,7 +102,7 @@
    */
   function criteria(options, vocab) {
     var out = { years: [], since: "", until: "", actors: [], kinds: null, minLevel: 0,
-      places: null, ignored: [] };
+      places: null, minOrigins: 0, ignored: [] };
     (options.year || []).forEach(function (text) {
       var y = parseYears(text);
       if (y) out.years.push(y); else out.ignored.push(["year", text]);
@@ -134,6 +134,10 @@
       var level = vocab.levels.indexOf(options.confidence);
       if (level >= 0) out.minLevel = level; else out.ignored.push(["confidence", options.confidence]);
     }
+    if (options.origins) {
+      var origins = /^[1-9]\d{0,3}$/.test(options.origins) ? +options.origins : 0;
+      if (origins) out.minOrigins = origins; else out.ignored.push(["origins", options.origins]);
+    }
     if (options.place && options.place.length) {
       out.places = [];
       options.place.forEach(function (text) {
@@ -150,7 +154,8 @@
 
   /**
    * Whether an event is kept: options combine with AND, the values of one option with OR.
-   * ev: {start, end (ISO days), kind, level (index), actorKeys: [folded], places: [indexes]}.
+   * ev: {start, end (ISO days), kind, level (index), actorKeys: [folded], places: [indexes],
+   * origins (independent origins of its sources)}.
    */
   function matches(ev, crit) {
     if (crit.years.length && !crit.years.some(function (y) {
@@ -159,6 +164,7 @@
     if (!overlaps(ev.start, ev.end, crit.since, crit.until)) return false;
     if (crit.kinds && crit.kinds.indexOf(ev.kind) < 0) return false;
     if (ev.level < crit.minLevel) return false;
+    if (crit.minOrigins && !(ev.origins >= crit.minOrigins)) return false;
     if (crit.actors.length && !ev.actorKeys.some(function (k) {
       return crit.actors.indexOf(k) >= 0;
     })) return false;
@@ -174,11 +180,11 @@
    * than `length` only up to the longest name the data has (`parseAddress`'s `longest`). */
   var LIMITS = { chars: 100000, values: 300, length: 200 };
   var REPEATED = ["year", "actor", "kind", "place"];
-  var SINGLE = ["since", "until", "confidence", "event", "map"];
+  var SINGLE = ["since", "until", "confidence", "origins", "event", "map"];
 
   function emptyOptions() {
     return { year: [], since: "", until: "", actor: [], kind: null, confidence: "", place: [],
-      event: "", map: "" };
+      origins: "", event: "", map: "" };
   }
 
   function decodePart(text) {
@@ -240,6 +246,7 @@
       else parts.push("kinds=");
     }
     if (options.confidence) add("confidence", options.confidence);
+    if (options.origins) add("origins", options.origins);
     if (options.event) add("event", options.event);
     if (options.map) add("map", options.map);
     (options.place || []).forEach(function (v) { add("place", v); });

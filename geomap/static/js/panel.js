@@ -80,6 +80,13 @@
         confSet.appendChild(wrap);
         return radio;
       });
+      var originsBox = checkbox("At least two independent origins", function (on) {
+        st.options.origins = on ? "2" : "";
+        ctx.changed();
+      });
+      originsBox.label.title = "Sources that repeat another source count as one origin";
+      controls.origins = originsBox.box;
+      confSet.appendChild(originsBox.label);
       box.appendChild(confSet);
 
       var actorSet = el("fieldset");
@@ -132,6 +139,7 @@
       controls.y0.value = y0; controls.y1.value = y1;
       controls.yearsLabel.textContent = y0 === y1 ? String(y0) : y0 + " – " + y1;
       controls.conf.forEach(function (r, i) { r.checked = i === crit.minLevel; });
+      controls.origins.checked = crit.minOrigins >= 2;
       updateDateFields(controls, st);
       Object.keys(controls.actorBoxes).forEach(function (k) {
         controls.actorBoxes[k].checked = crit.actors.indexOf(k) >= 0;
