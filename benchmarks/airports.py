@@ -18,7 +18,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import (  # noqa: E402
+from benchmarks.synthetic import (
     KINDS,
     event_row,
     write_events,

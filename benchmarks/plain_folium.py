@@ -24,10 +24,13 @@ JQUERY_JS = "https://code.jquery.com/jquery-3.7.1.min.js"
 
 
 def bare_map():
-    """A folium map with no tiles and only Leaflet and jQuery, which can be served offline."""
+    """A folium map with no tiles and only Leaflet and jQuery, which can be served offline.
+
+    Without tiles Leaflet has no maximum zoom, which Leaflet.markercluster needs: 18 as OSM's.
+    """
     import folium
 
-    fmap = folium.Map(location=[20, 0], zoom_start=2, tiles=None)
+    fmap = folium.Map(location=[20, 0], zoom_start=2, tiles=None, maxZoom=18)
     fmap.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     return fmap

@@ -6,8 +6,8 @@ with about 200 distinct stop pairs, the shape of the project's own data.
 *real*: the shape of real datasets, where geometry rarely repeats: for N events, N/2 distinct
 coordinates written as literal ``lat,lon`` stops and N/5 distinct routes (at 100,000 events:
 50,000 coordinates and 20,000 routes). Points (60 %) sit at those coordinates, flights (35 %)
-join two of them, shipments (5 %) sail between the 15 ports (N/50 distinct sea lanes, at most 210, so
-that a cold route cache stays affordable).
+join two of them, shipments (5 %) sail between the 15 ports (N/50 distinct sea lanes, at most
+210, so that a cold route cache stays affordable).
 
 Both have popup text of realistic length. Columns are written out here rather than imported, so
 the benchmark drives geomap only through its command line; ``geomap validate`` accepts the result.
@@ -168,10 +168,11 @@ def _real_events(rng, n, sources):
     # every coordinate and every route is used at least once before any repeats
     unused_points = iter(rng.sample(literal, len(literal)))
     unused_flights = iter(rng.sample(flights, len(flights)))
+    unused_lanes = iter(rng.sample(sea_lanes, len(sea_lanes)))
     for i in range(n):
         roll = rng.random()
         if roll < 0.05:
-            kind, stops = "shipment", " > ".join(rng.choice(sea_lanes))
+            kind, stops = "shipment", " > ".join(next(unused_lanes, None) or rng.choice(sea_lanes))
         elif roll < 0.40:
             kind, stops = "flight", " > ".join(next(unused_flights, None) or rng.choice(flights))
         else:
