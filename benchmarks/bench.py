@@ -550,12 +550,13 @@ def plot(cases: list[dict], path: Path) -> bool:
         chosen = sorted((c for c in cases if c["shape"] == shape), key=lambda c: c["n"])
         for col, (part, key, title) in enumerate(panels):
             ax = axes[row][col]
-            for tool in TOOLS:
+            for index, tool in enumerate(TOOLS):
                 points = [(c["n"], median_of(c["tools"].get(tool, {}), part, key))
                           for c in chosen]
                 points = [(x, y) for x, y in points if y is not None]
                 if points:
-                    ax.plot(*zip(*points, strict=True), marker="o", label=TOOLS[tool][0])
+                    ax.plot(*zip(*points, strict=True), marker="o", color=f"C{index}",
+                            label=TOOLS[tool][0])
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_xlabel("events")
