@@ -579,7 +579,9 @@ def report(run: dict, args) -> str:
         "Written by `benchmarks/bench.py` from one run; do not edit by hand.",
         "",
         f"- Command: `{run['command']}` (took {run['elapsed'] / 60:.1f} min, "
-        f"started {run['started']})",
+        f"started {run['started']})"
+        + ("" if len(cases) == run.get("planned", len(cases)) else
+           f"; **cut short**: {len(cases)} of {run['planned']} cases measured"),
         f"- Machine: {info['cores']} cores, {info['cpu']}, {info['memory_gib']:.0f} GiB memory, "
         f"{info['system']}. **Shared during the run**: load average (1, 5, 15 min) "
         f"{', '.join(f'{v:.2f}' for v in load_before)} before and "
@@ -669,6 +671,17 @@ def report(run: dict, args) -> str:
     return "\n".join(lines)
 
 
+def write(run: dict, args) -> str:
+    """RESULTS.md, its plot and the raw figures (RESULTS.json) from one run's results."""
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    picture = args.output.with_suffix(".png")
+    run["plot"] = picture.name if plot(run["cases"], picture) else None
+    args.output.with_suffix(".json").write_text(json.dumps(run, indent=1), encoding="utf-8")
+    text = report(run, args)
+    args.output.write_text(text, encoding="utf-8")
+    return text
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--draw":
@@ -698,21 +711,21 @@ def main(argv=None) -> int:
     }
     began = time.perf_counter()
     plan = [(shape, n) for n in args.sizes for shape in args.shapes]
+    # the largest real-shape case first among the large ones: it carries issue 19's targets
+    plan.sort(key=lambda case: (case[1], case[0] != "real"))
     if args.airports:
         plan.append(("airports", args.airports))
+    run["planned"] = len(plan)
     for shape, n in plan:
         print(f"measuring {shape} {n:,} …", file=sys.stderr, flush=True)
         run["cases"].append(measure_case(shape, n, args, args.work))
+        run["elapsed"] = time.perf_counter() - began
+        run["load_after"] = os.getloadavg()
+        write(run, args)  # after every case, so a run cut short still leaves its figures
     run["startup"] = startup()
     run["elapsed"] = time.perf_counter() - began
     run["load_after"] = os.getloadavg()
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    picture = args.output.with_suffix(".png")
-    run["plot"] = picture.name if plot(run["cases"], picture) else None
-    args.output.with_suffix(".json").write_text(json.dumps(run, indent=1), encoding="utf-8")
-    text = report(run, args)
-    args.output.write_text(text, encoding="utf-8")
-    print(text)
+    print(write(run, args))
     return 0
 
 
