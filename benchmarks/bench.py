@@ -605,14 +605,16 @@ def report(run: dict, args) -> str:
         "routes**) and lonboard (ScatterplotLayer + PathLayer, `Map.to_html`). The folium "
         "peers load Leaflet and jQuery only.",
         "- Build: one process per run; wall time, CPU time (user + system) and peak RSS from "
-        "`wait4`.",
+        "`wait4`. On the shared machine wall times swing with other work; CPU time is the "
+        "steadier figure.",
         "- Drawn: from navigation start in headless Chromium (1280×800, offline: CDN files "
         "served from geomap's asset cache and from npm packages) until: geomap's "
         "`window.geomap.drawnAt` (its first frame after every event is added; the count is "
         "checked), plain folium every marker element in the page, explore() one SVG path per "
         "row, FastMarkerCluster its first cluster icon (after its synchronous loop has added "
         "every marker), lonboard deck.gl's canvas; then two frames (not for geomap). "
-        f"Past {args.cap:g} s a case *did not draw*. JS heap: CDP `Runtime.getHeapUsage` "
+        f"A page still not drawn {args.cap:g} s after its navigation committed *did not draw* "
+        "(so a time above that cap can appear). JS heap: CDP `Runtime.getHeapUsage` "
         "(used) once drawn. Filter change: geomap's *confidence ≥ reported* clicked, until two "
         "frames later.",
         f"- Figures are medians of {args.repeat} runs with the range in brackets; a build slower "
@@ -701,7 +703,15 @@ def main(argv=None) -> int:
     parser.add_argument("--build-cap", type=float, default=900.0)
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--from-json", type=Path, metavar="RESULTS.json",
+                        help="rewrite the report and plot from a finished run's figures")
     args = parser.parse_args(argv)
+    if args.from_json:
+        run = json.loads(args.from_json.read_text(encoding="utf-8"))
+        original = parser.parse_args(shlex.split(run["command"])[2:])
+        original.output = args.output
+        print(write(run, original))
+        return 0
     args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)
     run = {
