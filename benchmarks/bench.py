@@ -532,7 +532,7 @@ def targets(cases: list[dict]) -> list[str]:
 
 
 def plot(cases: list[dict], path: Path) -> bool:
-    """Build time, peak RSS and drawing time against N per tool, one row per shape."""
+    """Build wall and CPU time, peak RSS and drawing time against N per tool, a row per shape."""
     try:
         import matplotlib
     except ImportError:
@@ -543,9 +543,10 @@ def plot(cases: list[dict], path: Path) -> bool:
     shapes = [s for s in ("today", "real") if any(c["shape"] == s for c in cases)]
     if not shapes:
         return False
-    panels = (("build", "wall", "build wall time (s)"), ("build", "rss", "peak RSS (MiB)"),
-              ("draw", "drawn", "drawn in Chromium (s)"))
-    fig, axes = plt.subplots(len(shapes), 3, figsize=(15, 4.2 * len(shapes)), squeeze=False)
+    panels = (("build", "wall", "build wall time (s)"), ("build", "cpu", "build CPU time (s)"),
+              ("build", "rss", "peak RSS (MiB)"), ("draw", "drawn", "drawn in Chromium (s)"))
+    fig, axes = plt.subplots(len(shapes), len(panels), figsize=(19, 4.2 * len(shapes)),
+                             squeeze=False)
     for row, shape in enumerate(shapes):
         chosen = sorted((c for c in cases if c["shape"] == shape), key=lambda c: c["n"])
         for col, (part, key, title) in enumerate(panels):
