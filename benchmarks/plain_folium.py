@@ -1,22 +1,21 @@
 """The baseline: the plain folium way, one ``folium.Marker`` with a ``folium.Popup`` per event.
 
-Reads the same three CSVs as geomap and puts a marker at each event's last stop, with a popup of
-the same fields (HTML-escaped); routes get a straight ``folium.PolyLine`` between stops (no sea
-lanes or geodesics, which favours the baseline). Of folium's default assets only Leaflet and
-jQuery (which folium's popups need) are kept, so the benchmark can serve them offline; dropping
-Bootstrap and Font Awesome also favours the baseline.
+Reads the same three CSVs as geomap (``peer_data.py``) and puts a marker at each event's last
+stop, with a popup of the same fields (HTML-escaped); routes get a straight ``folium.PolyLine``
+between stops (no sea lanes or geodesics, which favours the baseline). Of folium's default assets
+only Leaflet and jQuery (which folium's popups need) are kept, so the benchmark can serve them
+offline; dropping Bootstrap and Font Awesome also favours the baseline.
 
 Usage: python benchmarks/plain_folium.py DATA_DIR OUT.html
 """
 
 from __future__ import annotations
 
-import csv
-import html
 import sys
 from pathlib import Path
 
-import folium
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
 LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
@@ -24,32 +23,26 @@ LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
 JQUERY_JS = "https://code.jquery.com/jquery-3.7.1.min.js"
 
 
-def read(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+def bare_map():
+    """A folium map with no tiles and only Leaflet and jQuery, which can be served offline.
+
+    Without tiles Leaflet has no maximum zoom, which Leaflet.markercluster needs: 18 as OSM's.
+    """
+    import folium
+
+    fmap = folium.Map(location=[20, 0], zoom_start=2, tiles=None, maxZoom=18)
+    fmap.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
+    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    return fmap
 
 
 def build(data: Path, out: Path) -> None:
-    places = {
-        row["id"]: (float(row["lat"]), float(row["lon"])) for row in read(data / "places.csv")
-    }
-    sources = {row["id"]: row for row in read(data / "sources.csv")}
-    fmap = folium.Map(location=[20, 0], zoom_start=2, tiles=None)
-    fmap.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
-    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
-    for row in read(data / "events.csv"):
-        stops = [places[s.strip()] for s in row["places"].split(">")]
-        cited = "".join(
-            f"<li>{html.escape(sources[s.strip()]['outlet'])} — "
-            f"{html.escape(sources[s.strip()]['title'])}</li>"
-            for s in row["sources"].split(";") if s.strip()
-        )
-        popup = (
-            f"<b>{html.escape(row['title'])}</b><br>{html.escape(row['date'])} · "
-            f"{html.escape(row['kind'])} · {html.escape(row['confidence'])}<br>"
-            f"{html.escape(row['actors'])}<br>{html.escape(row['summary'])}<br>"
-            f"<i>{html.escape(row['evidence'])}</i><ol>{cited}</ol>"
-        )
+    import folium
+
+    from benchmarks.peer_data import events
+
+    fmap = bare_map()
+    for _row, stops, popup in events(data):
         folium.Marker(stops[-1], popup=folium.Popup(popup, max_width=360)).add_to(fmap)
         if len(stops) > 1:
             folium.PolyLine(stops, weight=2).add_to(fmap)

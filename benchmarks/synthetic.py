@@ -1,10 +1,18 @@
-"""Synthetic but valid geomap datasets of any size, for the benchmark.
+"""Synthetic but valid geomap datasets of any size and of two shapes, for the benchmark.
 
-A deterministic mix of points (60 %), flights (25 %) and shipments (15 %) over 60 places, with
-about 200 distinct stop pairs and popup text of realistic length. Columns come from
-``geomap.schema``, and ``geomap validate`` accepts the result.
+*today*: a deterministic mix of points (60 %), flights (25 %) and shipments (15 %) over 60 places,
+with about 200 distinct stop pairs, the shape of the project's own data.
 
-Usage: python benchmarks/synthetic.py N OUT_DIR
+*real*: the shape of real datasets, where geometry rarely repeats: for N events, N/2 distinct
+coordinates written as literal ``lat,lon`` stops and N/5 distinct routes (at 100,000 events:
+50,000 coordinates and 20,000 routes). Points (60 %) sit at those coordinates, flights (35 %)
+join two of them, shipments (5 %) sail between the 15 ports (N/50 distinct sea lanes, at most
+210, so that a cold route cache stays affordable).
+
+Both have popup text of realistic length. Columns are written out here rather than imported, so
+the benchmark drives geomap only through its command line; ``geomap validate`` accepts the result.
+
+Usage: python benchmarks/synthetic.py N OUT_DIR [today|real]
 """
 
 from __future__ import annotations
@@ -14,7 +22,13 @@ import random
 import sys
 from pathlib import Path
 
-from geomap.schema import EVENT_COLUMNS, PLACE_COLUMNS, SOURCE_COLUMNS
+PLACE_COLUMNS = ("id", "name", "aliases", "kind", "admin1", "country", "lat", "lon", "precision",
+                 "note")
+SOURCE_COLUMNS = ("id", "title", "outlet", "author", "published", "url", "archive_url", "language",
+                  "note")
+EVENT_COLUMNS = ("id", "date", "end_date", "kind", "title", "summary", "actors", "places",
+                 "carrier", "confidence", "sources", "evidence")
+SHAPES = ("today", "real")
 
 #: Coastal points that searoute can route between (lon, lat).
 PORTS = [
@@ -70,57 +84,115 @@ def _pairs(rng, places, count):
     return sorted(pairs)
 
 
-def generate(n: int, out: Path, seed: int = 1) -> Path:
-    """Write places.csv, sources.csv and events.csv for ``n`` events into ``out``."""
-    rng = random.Random(seed)
-    out.mkdir(parents=True, exist_ok=True)
-    shipment_pairs = _pairs(rng, PORTS, 50)
-    flight_pairs = _pairs(rng, CITIES[:25], 150)
+def write_places(out: Path, rows) -> None:
     with open(out / "places.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=PLACE_COLUMNS)
         writer.writeheader()
-        for pid, lon, lat in PORTS + CITIES:
-            kind = "port" if (pid, lon, lat) in PORTS else "city"
-            writer.writerow({
-                "id": pid, "name": pid.replace("-", " ").title(), "aliases": "", "kind": kind,
-                "admin1": "", "country": "VE", "lat": f"{lat:.4f}", "lon": f"{lon:.4f}",
-                "precision": "city", "note": "synthetic benchmark place",
-            })
+        writer.writerows(rows)
+
+
+def write_sources(out: Path, rng: random.Random, count: int = 50) -> list[str]:
+    ids = [f"source-{i}" for i in range(count)]
     with open(out / "sources.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=SOURCE_COLUMNS)
         writer.writeheader()
-        for i in range(50):
+        for i, sid in enumerate(ids):
             writer.writerow({
-                "id": f"source-{i}", "title": _text(rng, 70), "outlet": f"Outlet {i % 12}",
+                "id": sid, "title": _text(rng, 70), "outlet": f"Outlet {i % 12}",
                 "author": f"Author {i}", "published": f"20{20 + i % 5}-{1 + i % 12:02d}",
                 "url": f"https://example.org/articles/{i}", "archive_url": "", "language": "en",
                 "note": "synthetic benchmark source",
             })
+    return ids
+
+
+def event_row(rng: random.Random, i: int, kind: str, stops: str, sources: list[str]) -> dict:
+    """One event with popup text of realistic length around the given kind and stops."""
+    year, month, day = rng.randint(20, 24), rng.randint(1, 12), rng.randint(1, 28)
+    return {
+        "id": f"event-{i}", "date": f"20{year}-{month:02d}-{day:02d}", "end_date": "",
+        "kind": kind, "title": _text(rng, 60), "summary": _text(rng, 200),
+        "actors": "; ".join(rng.sample(ACTORS, rng.randint(2, 4))),
+        "places": stops, "carrier": rng.choice(["", "Mahan Air", "Conviasa", "tanker X"]),
+        "confidence": rng.choice(["confirmed", "reported", "alleged"]),
+        "sources": "; ".join(rng.sample(sources, rng.randint(1, 3))),
+        "evidence": _text(rng, 150),
+    }
+
+
+def write_events(out: Path, rows) -> None:
     with open(out / "events.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=EVENT_COLUMNS)
         writer.writeheader()
-        for i in range(n):
-            roll = rng.random()
-            if roll < 0.15:
-                kind, stops = "shipment", " > ".join(rng.choice(shipment_pairs))
-            elif roll < 0.40:
-                kind, stops = "flight", " > ".join(rng.choice(flight_pairs))
-            else:
-                kind, stops = rng.choice(KINDS), rng.choice(CITIES)[0]
-            year, month, day = rng.randint(20, 24), rng.randint(1, 12), rng.randint(1, 28)
-            writer.writerow({
-                "id": f"event-{i}", "date": f"20{year}-{month:02d}-{day:02d}", "end_date": "",
-                "kind": kind, "title": _text(rng, 60), "summary": _text(rng, 200),
-                "actors": "; ".join(rng.sample(ACTORS, rng.randint(2, 4))),
-                "places": stops, "carrier": rng.choice(["", "Mahan Air", "Conviasa", "tanker X"]),
-                "confidence": rng.choice(["confirmed", "reported", "alleged"]),
-                "sources": "; ".join(
-                    f"source-{s}" for s in rng.sample(range(50), rng.randint(1, 3))
-                ),
-                "evidence": _text(rng, 150),
-            })
+        writer.writerows(rows)
+
+
+def _place_rows():
+    for pid, lon, lat in PORTS + CITIES:
+        kind = "port" if (pid, lon, lat) in PORTS else "city"
+        yield {
+            "id": pid, "name": pid.replace("-", " ").title(), "aliases": "", "kind": kind,
+            "admin1": "", "country": "VE", "lat": f"{lat:.4f}", "lon": f"{lon:.4f}",
+            "precision": "city", "note": "synthetic benchmark place",
+        }
+
+
+def _today_events(rng, n, sources):
+    shipment_pairs = _pairs(rng, PORTS, 50)
+    flight_pairs = _pairs(rng, CITIES[:25], 150)
+    for i in range(n):
+        roll = rng.random()
+        if roll < 0.15:
+            kind, stops = "shipment", " > ".join(rng.choice(shipment_pairs))
+        elif roll < 0.40:
+            kind, stops = "flight", " > ".join(rng.choice(flight_pairs))
+        else:
+            kind, stops = rng.choice(KINDS), rng.choice(CITIES)[0]
+        yield event_row(rng, i, kind, stops, sources)
+
+
+def _real_events(rng, n, sources):
+    coordinates = set()
+    target = max(2, n // 2)
+    while len(coordinates) < target:
+        coordinates.add((f"{rng.uniform(-55, 70):.4f}", f"{rng.uniform(-179.9, 179.9):.4f}"))
+    coordinates = sorted(coordinates)
+    literal = [f"{lat},{lon}" for lat, lon in coordinates]
+    sea_lanes = [(a[0], b[0]) for a in PORTS for b in PORTS if a != b]
+    sea_lanes = rng.sample(sea_lanes, min(len(sea_lanes), max(1, n // 50)))
+    flights = set()
+    while len(flights) < max(1, n // 5 - len(sea_lanes)):
+        a, b = rng.sample(literal, 2)
+        flights.add((a, b))
+    flights = sorted(flights)
+    # every coordinate and every route is used at least once before any repeats
+    unused_points = iter(rng.sample(literal, len(literal)))
+    unused_flights = iter(rng.sample(flights, len(flights)))
+    unused_lanes = iter(rng.sample(sea_lanes, len(sea_lanes)))
+    for i in range(n):
+        roll = rng.random()
+        if roll < 0.05:
+            kind, stops = "shipment", " > ".join(next(unused_lanes, None) or rng.choice(sea_lanes))
+        elif roll < 0.40:
+            kind, stops = "flight", " > ".join(next(unused_flights, None) or rng.choice(flights))
+        else:
+            kind, stops = rng.choice(KINDS), next(unused_points, None) or rng.choice(literal)
+        yield event_row(rng, i, kind, stops, sources)
+
+
+def generate(n: int, out: Path, seed: int = 1, shape: str = "today") -> Path:
+    """Write places.csv, sources.csv and events.csv for ``n`` events of ``shape`` into ``out``."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {SHAPES}, not {shape!r}")
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    write_places(out, _place_rows())
+    sources = write_sources(out, rng)
+    events = _today_events if shape == "today" else _real_events
+    write_events(out, events(rng, n, sources))
     return out
 
 
 if __name__ == "__main__":
-    print(generate(int(sys.argv[1]), Path(sys.argv[2])))
+    print(generate(int(sys.argv[1]), Path(sys.argv[2]),
+                   shape=sys.argv[3] if len(sys.argv) > 3 else "today"))

@@ -1,38 +1,88 @@
 """The benchmark still runs end to end (at a tiny size, with no timing assertions)."""
 
+import csv
+import importlib.util
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT
 
-pytestmark = pytest.mark.browser
+GEOMAP = Path(sys.executable).parent / "geomap"
 
 
+def _validate(data: Path) -> str:
+    command = [str(GEOMAP)] if GEOMAP.exists() else ["geomap"]
+    result = subprocess.run([*command, "validate", "--data", str(data)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+@pytest.mark.browser
 def test_benchmark_runs_at_a_small_size(chromium_path, cdn_files, tmp_path):
     output = tmp_path / "RESULTS.md"
+    airports = 30 if importlib.util.find_spec("airportsdata") else 0
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--sizes", "30", "--repeat", "1",
-         "--cap", "30", "--output", str(output), "--work", str(tmp_path / "work")],
-        capture_output=True, text=True, timeout=600,
+         "--airports", str(airports), "--cap", "30", "--slow", "30",
+         "--output", str(output), "--work", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=900,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     text = output.read_text(encoding="utf-8")
-    assert "## 30 events" in text
-    row = next(line for line in text.splitlines() if line.startswith("| drawn in Chromium"))
-    assert row.count(" s") >= 2  # both maps drew (a number of seconds for each)
-    assert "## Targets at 30 events" in text and "## Start-up" in text
+    assert "## today shape, 30 events" in text and "## real shape, 30 events" in text
+    assert ("## airports shape, 30 events" in text) == bool(airports)
+    assert "## Issue 19's targets, at 30 events of real shape" in text
+    run = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
+    assert len(run["cases"]) == 2 + bool(airports)
+    for case in run["cases"]:
+        tools = case["tools"]
+        assert tools["geomap"]["draw"]["drawn"]["median"] > 0, tools["geomap"]["draw"]
+        assert tools["geomap"]["draw"]["error"] is None
+        assert tools["geomap"]["html"] > 0 and tools["floor"]["html"] > 0
+        assert tools["plain_folium"]["draw"]["drawn"]["median"] > 0
+        assert tools["fast_cluster"]["draw"]["drawn"]["median"] > 0
+        assert tools["geomap"]["stats"]["wall"]["median"] > 0
+        assert tools["geomap"]["export"]["wall"]["median"] > 0
+        for tool in ("explore", "lonboard"):
+            entry = tools[tool]
+            assert "skipped" in entry or entry["build"]["error"] is None, entry
+    geomap_row = next(line for line in text.splitlines() if line.startswith("| geomap |"))
+    assert geomap_row.count(" s") >= 2  # build and drawn, in seconds
 
 
-def test_synthetic_data_is_valid(tmp_path):
+def test_synthetic_data_is_valid_in_both_shapes(tmp_path):
     from benchmarks.synthetic import generate
-    from geomap.load import load_dataset
-    from geomap.validate import check
 
-    data = generate(500, tmp_path / "data")
-    dataset = load_dataset(data)
-    assert len(dataset.events.rows) == 500
-    assert [p for p in check(dataset) if p.severity == "error"] == []
-    pairs = {row["places"] for row in dataset.events.rows if ">" in row["places"]}
-    assert len(pairs) > 100
+    today = generate(500, tmp_path / "today")
+    _validate(today)
+    with open(today / "events.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 500
+    assert len({row["places"] for row in rows if ">" in row["places"]}) > 100
+
+    real = generate(1000, tmp_path / "real", shape="real")
+    _validate(real)
+    with open(real / "events.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    stops = {stop.strip() for row in rows for stop in row["places"].split(">")}
+    literal = {stop for stop in stops if "," in stop}
+    routes = {row["places"] for row in rows if ">" in row["places"]}
+    assert len(rows) == 1000
+    assert len(literal) >= 500  # N/2 distinct coordinates, each used
+    assert len(routes) == 200  # N/5 distinct routes, each used
+
+
+def test_airport_case_is_valid(tmp_path):
+    pytest.importorskip("airportsdata")
+    from benchmarks.airports import generate
+
+    data = generate(200, tmp_path / "airports")
+    report = _validate(data)
+    assert "0 errors" in report
+    with open(data / "places.csv", encoding="utf-8", newline="") as handle:
+        assert sum(1 for _ in csv.DictReader(handle)) > 5000
