@@ -71,6 +71,10 @@
     return box;
   };
   fit.addTo(map);
+  /* Beside the zoom buttons, above the filter panel, which grows and must not push it onto the
+   * scale at the bottom. */
+  fit.getContainer().parentNode.insertBefore(fit.getContainer(),
+    filterPanel.control.getContainer());
 
   var popup = page.popup.create(map, doc, kinds, {
     onShow: function (ev) {
