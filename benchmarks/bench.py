@@ -136,7 +136,11 @@ def npm_file(work: Path, spec: str, inner: str) -> Path:
         if out.returncode != 0:
             raise NotOffline(f"{spec} is not in the npm registry (npm pack failed)")
         with tarfile.open(folder / out.stdout.strip().splitlines()[-1]) as tar:
-            tar.extract(inner, folder, filter="data")
+            member = tar.getmember(inner)
+            if not member.isfile():
+                raise NotOffline(f"{inner} in {spec} is not a plain file")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(tar.extractfile(member).read())  # no paths from the archive
     return target
 
 
