@@ -402,7 +402,7 @@ def test_in_the_browser_nothing_runs_everything_draws_and_shows_literally(
     # Real mouse hovers and clicks on a few features, as a reader would.
     for event in written.clickable()[:: max(1, len(written.clickable()) // 10)]:
         page.wait_for_selector(".leaflet-popup", state="detached")
-        x, y = opened.evaluate(CLICK_AT, event["id"])
+        x, y = opened.evaluate(CLICK_AT, [event["id"], 0.5])
         page.mouse.move(x, y)
         page.wait_for_selector(".leaflet-tooltip .gm-tip")
         page.mouse.click(x, y)

@@ -141,6 +141,7 @@
     function step(delta) {
       return function (e) {
         L.DomEvent.stop(e);
+        if (!current) return;  // a click on a popup that is already fading out
         show(current.index + delta);
         var target = delta < 0 ? prev : next;
         (target.disabled ? slot.querySelector("h3") : target).focus();
@@ -151,6 +152,7 @@
 
     copy.addEventListener("click", function (e) {
       L.DomEvent.stop(e);
+      if (!current) return;
       var url = hooks.linkTo(current.events[current.index]);
       function done(ok) {
         copied.textContent = ok ? "Link copied" : url;
