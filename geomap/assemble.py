@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .areas import route_ends
 from .gazetteer import Place
 from .load import Dataset
 from .records import Event, resolve
@@ -30,12 +31,13 @@ Shape = tuple
 def _route_key(mode: str, places: tuple[Place, ...]) -> tuple | None:
     """What a route's path depends on: its mode and its stops; ``None`` for a point.
 
-    A point kind with several stops (a visit) keeps its travel as a great circle.
+    A point kind with several stops (a visit) keeps its travel as a great circle. An end known
+    only to its country is met at that country's edge, not at its centroid.
     """
     mode = mode or ("air" if len(places) > 1 else "")
     if not mode:
         return None
-    return (mode, tuple((p.lon, p.lat) for p in places))
+    return (mode, route_ends(places))
 
 
 def _key_text(key: tuple) -> str:

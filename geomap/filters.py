@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .areas import haversine_km
 from .errors import FilterError, PlaceError
 from .gazetteer import fold
 from .records import Event
@@ -174,18 +175,6 @@ class Criteria:
         return ", ".join(words) or "no criteria"
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance on a sphere of radius 6,371.0088 km (the mean Earth radius).
-
-    >>> round(haversine_km(10.4806, -66.9036, 35.6892, 51.389))  # Caracas to Tehran
-    11765
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def in_bbox(lon: float, lat: float, bbox: tuple[float, float, float, float]) -> bool:
     west, south, east, north = bbox
     inside_lon = west <= lon <= east if west <= east else (lon >= west or lon <= east)
@@ -322,16 +311,18 @@ def resolve_criteria(
 
 
 def _area_of(name: str, gazetteer):
-    """A country of the shipped outlines, by name or code, or a country-precision place's."""
-    from .areas import country, country_names
+    """A country of the shipped outlines, by name or code, or the area a place stands for (its
+    own outline, or its country's)."""
+    from .areas import country, country_names, outline_of
 
     area = country(name)
     place = gazetteer.lookup(name) if area is None else None
-    if place is not None and place.kind == "country" and place.country:
-        area = country(place.country)
+    if place is not None:
+        area = outline_of(place)
     if area is None:
         raise FilterError(
-            f"no outline for {name!r}: --within takes a country name or ISO code"
+            f"no outline for {name!r}: --within takes a country name or ISO code, or a place"
+            " with an outline"
             + _hint(name, country_names()),
             column="--within",
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .errors import PlaceError
@@ -41,6 +41,8 @@ class Place:
     kind: str = ""
     country: str = ""
     aliases: tuple[str, ...] = ()
+    #: The area the place stands for (an ``areas.Area``), when the dataset draws one.
+    outline: object = field(default=None, compare=False, repr=False)
 
     def search_keys(self) -> tuple[str, ...]:
         """The folded id, name and aliases a reader may look this place up by."""
@@ -78,8 +80,10 @@ class Gazetteer:
                 self._keys.setdefault(fold(name), place.id)
 
     @classmethod
-    def from_rows(cls, rows) -> Gazetteer:
-        """Build from ``places.csv`` rows, skipping rows whose coordinates do not parse."""
+    def from_rows(cls, rows, outlines=None) -> Gazetteer:
+        """Build from ``places.csv`` rows, skipping rows whose coordinates do not parse;
+        ``outlines`` maps a place id to the area it stands for."""
+        outlines = outlines or {}
         places = []
         for row in rows:
             try:
@@ -97,6 +101,7 @@ class Gazetteer:
                     kind=row.get("kind", "").strip(),
                     country=row.get("country", "").strip(),
                     aliases=tuple(split_list(row.get("aliases", ""))),
+                    outline=outlines.get(pid),
                 )
             )
         return cls(places)

@@ -28,6 +28,7 @@ from .schema import (
     CARRIERS_FILE,
     CITATIONS_FILE,
     EVENTS_FILE,
+    OUTLINES_FILE,
     PACKAGE_FILE,
     PLACES_FILE,
     SOURCES_FILE,
@@ -55,6 +56,20 @@ class Table:
 
 
 @dataclass
+class OutlineFile:
+    """A parsed ``outlines.geojson``: usable outlines and ``(line, message)`` problems, which
+    validation reports as errors."""
+
+    path: Path
+    outlines: list
+    problems: list
+
+    def areas(self) -> dict:
+        """Place id -> ``areas.Area``."""
+        return {outline.place: outline.area for outline in self.outlines}
+
+
+@dataclass
 class Dataset:
     """The tables of a data directory; ``kinds`` is ``None`` when it declares no vocabulary,
     ``package`` the parsed ``datapackage.json`` (empty when there is none)."""
@@ -67,6 +82,8 @@ class Dataset:
     citations: Table | None = None
     stops: Table | None = None
     carriers: Table | None = None
+    #: ``outlines.geojson``, when present (see ``OutlineFile``).
+    outlines: OutlineFile | None = None
 
     def tables(self):
         return {PLACES_FILE: self.places, SOURCES_FILE: self.sources, EVENTS_FILE: self.events}
@@ -329,21 +346,38 @@ def load_dataset(data_dir: Path | str) -> Dataset:
         citations=optional(CITATIONS_FILE),
         stops=optional(STOPS_FILE),
         carriers=optional(CARRIERS_FILE),
+        outlines=read_outlines(data_dir / OUTLINES_FILE, data_dir),
     )
 
 
-def read_package(path: Path, data_dir: Path | None = None) -> dict:
-    """``datapackage.json`` as a dict (empty when absent); bad JSON names its line and column."""
+def _read_json(path: Path, data_dir: Path | None):
+    """A JSON file's text and value; bad JSON names its line and column."""
     import json
 
-    if not (path.exists() or path.is_symlink()):
-        return {}
+    text = decode(read_data_file(path, data_dir), path)
     try:
-        package = json.loads(decode(read_data_file(path, data_dir), path))
+        return text, json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(
             f"not valid JSON: {exc.msg} at column {exc.colno}", path=path, line=exc.lineno
         ) from None
+
+
+def read_outlines(path: Path, data_dir: Path | None = None) -> OutlineFile | None:
+    """``outlines.geojson`` (``None`` when absent)."""
+    from .areas import place_outlines
+
+    if not (path.exists() or path.is_symlink()):
+        return None
+    text, collection = _read_json(path, data_dir)
+    return OutlineFile(path, *place_outlines(collection, text))
+
+
+def read_package(path: Path, data_dir: Path | None = None) -> dict:
+    """``datapackage.json`` as a dict (empty when absent); bad JSON names its line and column."""
+    if not (path.exists() or path.is_symlink()):
+        return {}
+    package = _read_json(path, data_dir)[1]
     if not isinstance(package, dict):
         raise DataFileError("must hold a JSON object", path=path, line=1)
     return package

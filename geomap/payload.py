@@ -167,6 +167,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
                         "keys": [_text(k) for k in place.search_keys()],
                         "kind": _text(place.kind),
                         "country": _text(place.country),
+                        **({"outline": place.outline.geojson()} if place.outline else {}),
                     })
                 refs.append(places.add(place.id))
             memo[key] = refs

@@ -99,7 +99,9 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
 
     Distinct ``places`` cells are resolved once; dates go through the cached date parser.
     """
-    gazetteer = gazetteer or Gazetteer.from_rows(dataset.places.rows)
+    gazetteer = gazetteer or Gazetteer.from_rows(
+        dataset.places.rows, dataset.outlines.areas() if dataset.outlines else None
+    )
     stops_of: dict[str, tuple[Place, ...]] = {}
     lists: dict[str, tuple[str, ...]] = {}
 

@@ -50,6 +50,8 @@ STOP_COLUMNS = ("event", "sequence", "place", "arrived", "departed", "leg", "sou
 #: How the leg that ends at a stop is known: drawn by a model, reported, or observed (tracking).
 LEG_KINDS = ("modelled", "reported", "observed")
 CARRIERS_FILE = "carriers.csv"
+#: Optional: the areas that places stand for (GeoJSON polygons keyed by place id).
+OUTLINES_FILE = "outlines.geojson"
 CARRIER_COLUMNS = (
     "id", "name", "type", "imo", "mmsi", "icao24", "registration", "flag", "operator",
 )

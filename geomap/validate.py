@@ -78,6 +78,7 @@ WARNING_RULES = {
     "outside-country": "a place outside the country it names",
     "evidence-not-quoted": "an evidence quote that is none of the event's citation quotes",
     "no-quote": "a source of an event without its quote in citations.csv",
+    "outline-misses-place": "a place whose point lies outside its own outline",
 }
 
 
@@ -513,7 +514,8 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
 
         for line, column, message in outside_country(dataset.places):
             report.warn(dataset.places, line, column, message, rule="outside-country")
-        gazetteer = Gazetteer.from_rows(_lookup_rows(dataset.places.rows))
+        outlines = _check_outlines(report, dataset)
+        gazetteer = Gazetteer.from_rows(_lookup_rows(dataset.places.rows), outlines)
     if usable[SOURCES_FILE]:
         source_ids = [row["id"].strip() for row in dataset.sources.rows]
     if usable[EVENTS_FILE]:
@@ -528,6 +530,35 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     _check_links(report, dataset, usable, gazetteer)
     order = {str(t.path): _FILE_ORDER[n] for n, t in dataset.tables().items()}
     return sorted(report.problems, key=lambda p: (order.get(p.path, 9), p.line)), gazetteer
+
+
+def _check_outlines(report: _Report, dataset: Dataset) -> dict:
+    """``outlines.geojson``: each outline names a place of places.csv, whose point it should
+    hold. Returns place id -> area for the outlines that can be used."""
+    found = dataset.outlines
+    if found is None:
+        return {}
+    for line, message in found.problems:
+        report.error(found, line, "outlines", message)
+    places = {row["id"].strip(): row for row in dataset.places.rows}
+    usable = {}
+    for outline in found.outlines:
+        row = places.get(outline.place)
+        if row is None:
+            report.error(found, outline.line, "place",
+                         f"outline for unknown place {outline.place!r}"
+                         + _hint(outline.place, list(places)))
+            continue
+        usable[outline.place] = outline.area
+        try:
+            lon, lat = float(row["lon"]), float(row["lat"])
+        except ValueError:
+            continue
+        if not outline.area.contains(lon, lat):
+            report.warn(found, outline.line, "place",
+                        f"{outline.place!r} is at {lat:g},{lon:g}, outside its own outline",
+                        rule="outline-misses-place")
+    return usable
 
 
 def warnings_of(problems: list[Problem]) -> list[Problem]:

@@ -436,6 +436,27 @@ def test_phone_popup_fits_and_nothing_covers_it(open_map):
     page.wait_for_selector(".leaflet-popup", state="detached")
 
 
+def test_phone_opening_view_uses_the_screen_below_the_folded_panels(open_map):
+    """At 390x844 the panels fold into buttons along the top: the opening view fits the events
+    below them and above the time strip, across the whole width (not squeezed between panels
+    that are not open)."""
+    opened = open_map(DEFAULT_MAP, viewport=PHONE)
+    page = opened.page
+    page.wait_for_timeout(300)
+    tops = (".gm-title", ".leaflet-top.leaflet-left", ".leaflet-top.leaflet-right")
+    boxes = [page.locator(sel).first.bounding_box() for sel in tops]
+    lowest_control = max(box["y"] + box["height"] for box in boxes)
+    strip_top = page.get_by_role("region", name=re.compile("Timeline")).bounding_box()["y"]
+    centres = []
+    for box in (m.bounding_box() for m in page.locator(".gm-marker").all()):
+        centres.append((box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+    assert centres
+    assert all(lowest_control < y < strip_top for _, y in centres), (lowest_control, centres)
+    assert all(0 < x < PHONE[0] for x, _ in centres)
+    xs = [x for x, _ in centres]
+    assert max(xs) - min(xs) >= 0.6 * PHONE[0], "the events are squeezed into the middle"
+
+
 def test_phone_touch_targets_are_at_least_24px(open_map):
     opened = open_map(DEFAULT_MAP, viewport=PHONE)
     page = opened.page

@@ -25,23 +25,25 @@
     /* Offline basemap: country outlines beneath any tile layer, which covers it when it loads. */
     var basemap = document.getElementById("geomap-basemap");
     var outlines = Object.create(null);  // ISO 3166 alpha-2 -> GeoJSON feature
+    map.createPane("geomapAreas").style.zIndex = 350;
+    map.getPane("geomapAreas").style.pointerEvents = "none";
     if (basemap) {
       var countries = JSON.parse(basemap.textContent);
       countries.features.forEach(function (f) {
         if (f.properties && f.properties.iso_a2) outlines[f.properties.iso_a2] = f;
       });
       map.createPane("geomapBase").style.zIndex = 150;
-      map.createPane("geomapAreas").style.zIndex = 350;
-      map.getPane("geomapAreas").style.pointerEvents = "none";
       L.geoJSON(countries, {
         pane: "geomapBase", interactive: false,
         style: { color: "#9aa4ad", weight: 0.7, fillColor: "#f6f4ef", fillOpacity: 1 }
       }).addTo(map);
     }
 
-    /* The outline of the country a region-precision event is known to, if it is a country. */
+    /* The area a region-precision event is known to: its place's own outline (a state, from
+     * the dataset's outlines.geojson), or the country's when the place is a country. */
     function area(ev) {
       var last = ev.places.length ? doc.places[ev.places[ev.places.length - 1]] : null;
+      if (last && last.outline) return { type: "Feature", properties: {}, geometry: last.outline };
       return last && last.kind === "country" ? outlines[last.country] || null : null;
     }
 

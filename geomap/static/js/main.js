@@ -234,8 +234,24 @@
 
   /* ---- The view ---- */
 
+  /** Below everything pinned to the top of the map (title, buttons, collapsed panels). */
+  function belowTopControls() {
+    var top = map.getContainer().getBoundingClientRect().top;
+    var corners = map.getContainer().querySelectorAll(
+      ".leaflet-top.leaflet-left, .leaflet-top.leaflet-right");
+    return [title].concat([].slice.call(corners)).reduce(function (low, box) {
+      return Math.max(low, box.getBoundingClientRect().bottom - top);
+    }, 0);
+  }
+
   function padding() {
     var size = map.getSize();
+    /* On a phone the panels fold into buttons along the top: the view starts below them and
+     * keeps the whole width, instead of giving up both sides to panels that are not open. */
+    if (size.x < 600) {
+      return { paddingTopLeft: [14, belowTopControls() + 12],
+        paddingBottomRight: [14, 20 + stripHeight()] };
+    }
     var left = filterPanel.control.getContainer().offsetWidth + 30;
     var side = right.offsetWidth + 30;
     var top = title.offsetHeight + 30;

@@ -264,9 +264,10 @@
       var marks = el("ul", "gm-marks");
       legendRow(marks, ui.line("#444", null), "Route (shipment, flight); arrows show direction");
       legendRow(marks, ui.line("#444", "4 5", 1.5), "Travel to a visit or other event");
-      legendRow(marks, areaSwatch(), "Outlined country: the place is known only to the " +
-        "country; its mark sits inside");
-      legendRow(marks, ui.line("#444", "3 4", 1), "Ring: place known only to its state or sea");
+      legendRow(marks, areaSwatch(), "Outlined area: the place is known only to its " +
+        "country or state; its mark sits inside, and travel ends at its edge");
+      legendRow(marks, ui.line("#444", "3 4", 1), "Ring: place known only to a sea or " +
+        "region with no outline");
       legendRow(marks, el("i", "gm-ring-note", "↻"), "Marks at one place sit side by side");
       box.appendChild(marks);
       return outer;
