@@ -457,6 +457,28 @@ def test_phone_opening_view_uses_the_screen_below_the_folded_panels(open_map):
     assert max(xs) - min(xs) >= 0.6 * PHONE[0], "the events are squeezed into the middle"
 
 
+def test_a_state_is_drawn_as_its_outline(open_map):
+    """Táchira (known only to its state) is drawn as the state's area from outlines.geojson:
+    an outline whose box on screen is the outline's own box, projected as Leaflet does."""
+    doc = payload(DEFAULT_MAP)
+    tachira = next(p for p in doc["places"] if p["id"] == "tachira")
+    ring = tachira["outline"]["coordinates"][0][0]
+    view = (7, 7.9, -71.9)
+    opened = open_map(DEFAULT_MAP, fragment=view_address(*view))
+    page = opened.page
+    page.wait_for_timeout(300)
+    corners = [pixel(lon, lat, view, DESKTOP) for lon, lat in ring]
+    want = (min(x for x, _ in corners), min(y for _, y in corners),
+            max(x for x, _ in corners), max(y for _, y in corners))
+    drawn = []
+    for path in page.locator(".leaflet-geomapAreas-pane path").all():
+        box = path.bounding_box()
+        if box:
+            drawn.append((box["x"], box["y"], box["x"] + box["width"], box["y"] + box["height"]))
+    assert any(all(abs(a - b) <= 4 for a, b in zip(box, want, strict=True)) for box in drawn), (
+        want, drawn)
+
+
 def test_phone_touch_targets_are_at_least_24px(open_map):
     opened = open_map(DEFAULT_MAP, viewport=PHONE)
     page = opened.page

@@ -79,3 +79,22 @@ def test_a_route_across_the_antimeridian_ships_as_one_continuous_line():
     lons = [lon for lon, _ in geom["c"][0]]
     assert lons[0] == 139.6503 and lons[-1] == 202.1419  # Honolulu's -157.8581 + 360
     assert all(b - a < 5 for a, b in pairwise(lons))
+
+
+def test_a_place_with_an_outline_ships_it_once():
+    from geomap.load import load_dataset
+    from geomap.records import resolve
+    from geomap.validate import inspect
+
+    from .conftest import FIXTURES
+
+    dataset = load_dataset(FIXTURES / "outlined")
+    _, gazetteer = inspect(dataset)
+    from geomap.assemble import source_rows
+
+    assembly = assemble_records(resolve(dataset, gazetteer), source_rows(dataset))
+    doc = map_payload(assembly, "T", "m")
+    outlined = [p for p in doc["places"] if "outline" in p]
+    assert [p["id"] for p in outlined] == ["tachira"]
+    ring = outlined[0]["outline"]["coordinates"][0][0]
+    assert ring[0] == ring[-1] == [-72.6, 7.3] and len(ring) == 5
