@@ -73,38 +73,71 @@ def _citation_text(citations: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def geojson_document(assembly: Assembly) -> dict:
-    """A FeatureCollection per RFC 7946: one feature per event, citations inlined."""
-    from shapely.geometry import mapping
+def _geojson_geometry(shape) -> dict:
+    """A plain ``Shape`` as an RFC 7946 geometry (parts split at ±180, as ``routes`` made them)."""
+    if shape[0] == "P":
+        return {"type": "Point", "coordinates": list(shape[1])}
+    parts = [list(map(list, part)) for part in shape[1:]]
+    if len(parts) == 1:
+        return {"type": "LineString", "coordinates": parts[0]}
+    return {"type": "MultiLineString", "coordinates": parts}
 
-    from .assemble import flat_record, geometry_of
 
+def _properties(assembly: Assembly, event, renamed: dict[str, str]) -> dict:
+    from .assemble import flat_record
+
+    record = flat_record(event)
+    properties = {name: _clean(record[name]) for name in PROPERTIES}
+    properties["sources"] = [_clean(s) for s in event.sources]
+    properties["actors"] = [_clean(a) for a in event.actors]
+    properties["citations"] = _citations(assembly, event)
+    properties["origins"] = event.origins
+    for name, value in event.attributes:
+        properties[renamed[name]] = _clean(value)
+    return properties
+
+
+def geojson_lines(assembly: Assembly):
+    """A FeatureCollection per RFC 7946, as text pieces: one feature per event and per line,
+    citations inlined. Each distinct geometry is encoded once and its text reused, so a route
+    that a thousand events share costs one encoding, and nothing holds the whole document."""
     renamed = attribute_names(assembly)
-    features = []
-    geometries: dict[str, dict] = {}
-    for event, key, shape in zip(
-        assembly.records, assembly.shape_keys, assembly.shapes, strict=True
+    geometries: dict[str, str] = {}
+    yield '{"type": "FeatureCollection", "features": [\n'
+    for n, (event, key, shape) in enumerate(
+        zip(assembly.records, assembly.shape_keys, assembly.shapes, strict=True)
     ):
-        record = flat_record(event)
-        properties = {name: _clean(record[name]) for name in PROPERTIES}
-        properties["sources"] = [_clean(s) for s in event.sources]
-        properties["actors"] = [_clean(a) for a in event.actors]
-        properties["citations"] = _citations(assembly, event)
-        properties["origins"] = event.origins
-        for name, value in event.attributes:
-            properties[renamed[name]] = _clean(value)
         if key not in geometries:
-            geometries[key] = json.loads(json.dumps(mapping(geometry_of(shape))))
-        features.append(
-            {"type": "Feature", "id": event.id, "properties": properties,
-             "geometry": geometries[key]}
+            geometries[key] = json.dumps(_geojson_geometry(shape), separators=(",", ":"))
+        properties = json.dumps(_properties(assembly, event, renamed), ensure_ascii=False)
+        yield (
+            ("," if n else "") + '{"type": "Feature", "id": '
+            + json.dumps(event.id, ensure_ascii=False) + ', "properties": ' + properties
+            + ', "geometry": ' + geometries[key] + "}\n"
         )
-    return {"type": "FeatureCollection", "features": features}
+    yield "]}\n"
+
+
+def geojson_document(assembly: Assembly) -> dict:
+    """The FeatureCollection as one value (small selections; files are streamed)."""
+    return json.loads("".join(geojson_lines(assembly)))
 
 
 def geojson_bytes(assembly: Assembly) -> bytes:
-    text = json.dumps(geojson_document(assembly), ensure_ascii=False, indent=1)
-    return (text + "\n").encode("utf-8")
+    return b"".join(_geojson_chunks(assembly))
+
+
+def _geojson_chunks(assembly: Assembly, size: int = 1 << 20):
+    """``geojson_lines`` encoded, in pieces of about ``size`` bytes."""
+    batch: list[str] = []
+    held = 0
+    for line in geojson_lines(assembly):
+        batch.append(line)
+        held += len(line)
+        if held >= size:
+            yield "".join(batch).encode("utf-8")
+            batch, held = [], 0
+    yield "".join(batch).encode("utf-8")
 
 
 def flat_frame(assembly: Assembly):
@@ -261,16 +294,18 @@ def export(assembly: Assembly, fmt: str, output, *, raw: bool = False,
         import sys
 
         stream = output if hasattr(output, "write") else sys.stdout.buffer
-        data = geojson_bytes(assembly) if fmt == "geojson" else csv_bytes(assembly, raw=raw)
+        pieces = (_geojson_chunks(assembly) if fmt == "geojson"
+                  else (csv_bytes(assembly, raw=raw),))
         try:
-            stream.write(data)
+            for piece in pieces:
+                stream.write(piece)
             stream.flush()
         except OSError as exc:
             raise OutputError(f"standard output: cannot write: {exc.strerror or exc}") from None
         return None
     path = Path(output)
     if fmt == "geojson":
-        return write_atomic(path, geojson_bytes(assembly), data_dir=data_dir)
+        return write_atomic(path, _geojson_chunks(assembly), data_dir=data_dir)
     if fmt == "csv":
         return write_atomic(path, csv_bytes(assembly, raw=raw), data_dir=data_dir)
     frame = flat_frame(assembly)

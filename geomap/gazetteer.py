@@ -74,6 +74,7 @@ class Gazetteer:
 
     def __init__(self, places: list[Place]):
         self.places = {p.id: p for p in places}
+        self._found: dict[str, Place | None] = {}
         self._keys: dict[str, str] = {}
         for place in places:
             for name in (place.id, place.name, *place.aliases):
@@ -107,15 +108,23 @@ class Gazetteer:
         return cls(places)
 
     def lookup(self, stop: str) -> Place | None:
-        """The place a stop names, or ``None``."""
+        """The place a stop names, or ``None`` (each distinct text is looked up once: validation
+        and resolution ask for the same stops, and large datasets repeat them)."""
+        try:
+            return self._found[stop]
+        except KeyError:
+            pass
+        place = None
         pid = self._keys.get(fold(stop))
         if pid is not None:
-            return self.places[pid]
-        pair = parse_lat_lon(stop)
-        if pair is not None and coordinate_problem(*pair) is None:
-            lat, lon = pair
-            return Place(id="", name=f"{lat:g}, {lon:g}", lon=lon, lat=lat)
-        return None
+            place = self.places[pid]
+        else:
+            pair = parse_lat_lon(stop)
+            if pair is not None and coordinate_problem(*pair) is None:
+                lat, lon = pair
+                place = Place(id="", name=f"{lat:g}, {lon:g}", lon=lon, lat=lat)
+        self._found[stop] = place
+        return place
 
     def suggest(self, stop: str, limit: int = 1) -> list[str]:
         """Place ids whose id, name or alias is closest to ``stop`` (rapidfuzz, in C: fast

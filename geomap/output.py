@@ -167,29 +167,25 @@ def _keep_metadata(tmp: str, target: Path) -> None:
         os.chown(tmp, old.st_uid, old.st_gid)
 
 
-def write_atomic(path: Path | str, data: bytes, *, data_dir: Path | str | None = None,
+def write_atomic(path: Path | str, data, *, data_dir: Path | str | None = None,
                  dataset: bool = False) -> Path:
     """Replace ``path`` with ``data`` once every byte is on disk; create parent folders.
 
-    The bytes written and the file's length are checked, and so is closing it; any failure is an
-    ``OutputError`` and the old file stays.
+    ``data`` is bytes, or an iterable of bytes pieces written as they come (a large export
+    never holds its whole text). The bytes written and the file's length are checked, and so is
+    closing it; any failure is an ``OutputError`` and the old file stays.
     """
     path = Path(path)
     target = _prepare(path, data_dir, dataset)
+    pieces = (data,) if isinstance(data, bytes | bytearray | memoryview) else data
     try:
         with temporary_path(target) as tmp:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
             try:
-                view = memoryview(data)
-                written = 0
-                while written < len(data):
-                    count = os.write(fd, view[written:])
-                    if count <= 0:
-                        raise OSError(28, "No space left on device")
-                    written += count
+                total = sum(_write_all(fd, piece) for piece in pieces)
                 os.fsync(fd)
-                if os.fstat(fd).st_size != len(data):
-                    raise OSError(5, f"wrote {os.fstat(fd).st_size} of {len(data)} bytes")
+                if os.fstat(fd).st_size != total:
+                    raise OSError(5, f"wrote {os.fstat(fd).st_size} of {total} bytes")
             finally:
                 os.close(fd)
             _keep_metadata(tmp, target)
@@ -201,6 +197,18 @@ def write_atomic(path: Path | str, data: bytes, *, data_dir: Path | str | None =
         ) from None
     _sync_directory(target.parent)
     return path
+
+
+def _write_all(fd: int, data) -> int:
+    """Write every byte of ``data`` (``os.write`` may write fewer); their count."""
+    view = memoryview(data)
+    written = 0
+    while written < len(view):
+        count = os.write(fd, view[written:])
+        if count <= 0:
+            raise OSError(28, "No space left on device")
+        written += count
+    return written
 
 
 def replace_verified(path: Path | str, write, verify, *, suffix: str = ".tmp",

@@ -69,6 +69,8 @@ def _geom(shape: Shape) -> dict:
     """A point, or a line's parts joined across the antimeridian (the map wraps the world)."""
     if shape[0] == "P":
         return {"t": "P", "c": list(shape[1])}
+    if len(shape) == 2:  # one part: nothing to join, already rounded by ``routes``
+        return {"t": "L", "c": [list(map(list, shape[1]))]}
     parts = join_antimeridian([list(part) for part in shape[1:]])
     return {"t": "L", "c": [[[round(lon, 5), lat] for lon, lat in part] for part in parts]}
 
