@@ -44,6 +44,7 @@ EVENT_COLUMNS = (
     "id", "kind", "title", "date", "end_date", "date_label", "start", "end", "summary",
     "carrier", "evidence", "confidence", "precision", "actors", "stops", "places", "sources",
     "geom", "travel", "attributes", "origins", "quotes", "carrier_info", "journey", "passages",
+    "coords", "areas", "attribute_keys",
 )
 
 
@@ -124,8 +125,48 @@ def _kind(kind: Kind, count: int) -> dict:
             "count": count}
 
 
-def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
-    """Everything the page's script needs, as JSON-ready values (all text cleaned)."""
+def area_table(gazetteer=None) -> list[dict]:
+    """Every shipped country with the folded names ``--within`` accepts for it.
+
+    The keys are what ``filters._area_of`` resolves: an outline's name or ISO code first, then
+    (with ``gazetteer``) the names of the dataset's country-kind places. Each key names one area.
+    """
+    from .areas import countries, country, country_keys
+
+    position = {area: n for n, area in enumerate(countries())}
+    owner = {key: position[area] for key, area in country_keys().items()}
+    places = gazetteer.places.values() if gazetteer is not None else ()
+    for place in places:
+        for name in (place.id, place.name, *place.aliases):
+            key = fold(name)
+            if not key or key in owner:
+                continue
+            found = gazetteer.lookup(name)
+            area = country(found.country) if found.kind == "country" and found.country else None
+            if area is not None:
+                owner[key] = position[area]
+    keys: list[list[str]] = [[] for _ in position]
+    for key, n in owner.items():
+        keys[n].append(key)
+    return [{"name": _text(area.name), "code": _text(area.code), "keys": keys[n]}
+            for n, area in enumerate(countries())]
+
+
+def areas_at(lon: float, lat: float) -> list[int]:
+    """Positions (in ``area_table``) of every shipped country containing the point."""
+    from .areas import countries
+
+    return [n for n, area in enumerate(countries()) if area.contains(lon, lat)]
+
+
+def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -> dict:
+    """Everything the page's script needs, as JSON-ready values (all text cleaned).
+
+    ``gazetteer`` adds its country-kind places' names to what the panel's "within" accepts;
+    by default ``assembly.gazetteer``.
+    """
+    if gazetteer is None:
+        gazetteer = getattr(assembly, "gazetteer", None)
     events = assembly.records
     present = {event.kind for event in events}
     kinds = [k for k in assembly.vocabulary.ids if k in present]
@@ -146,6 +187,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
     place_rows: list[dict] = []
     columns: dict[str, list] = {name: [] for name in EVENT_COLUMNS}
     memo: dict = {}
+    areas_memo: dict[tuple[float, float], list[int]] = {}
 
     def name_refs(items: tuple[str, ...]) -> list[int]:
         key = ("names", items)
@@ -200,6 +242,14 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
             else geoms.add(assembly.travel_keys[n], lambda t=travel: _geom(t))
         )
         cols["attributes"].append([_text(value) for _, value in event.attributes])
+        cols["attribute_keys"].append([fold(value) for _, value in event.attributes])
+        cols["coords"].append([[p.lat, p.lon] for p in event.stops])
+        inside: set[int] = set()
+        for p in event.stops:
+            if (p.lon, p.lat) not in areas_memo:
+                areas_memo[p.lon, p.lat] = areas_at(p.lon, p.lat)
+            inside.update(areas_memo[p.lon, p.lat])
+        cols["areas"].append(sorted(inside))
         cols["origins"].append(event.origins)
         quotes = {c.source: [_text(c.quote), _text(c.locator), c.stance] for c in event.citations}
         cols["quotes"].append([quotes.get(sid) for sid in event.sources])
@@ -229,6 +279,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
         "attribute_names": [
             _text(name) for name, _ in (events[0].attributes if events else ())
         ],
+        "areas": area_table(gazetteer),
         "sources": _sources(assembly, cited),
         "names": names.values,
         "name_keys": [fold(name) for name in names.values],
