@@ -79,3 +79,35 @@ def test_a_route_across_the_antimeridian_ships_as_one_continuous_line():
     lons = [lon for lon, _ in geom["c"][0]]
     assert lons[0] == 139.6503 and lons[-1] == 202.1419  # Honolulu's -157.8581 + 360
     assert all(b - a < 5 for a, b in pairwise(lons))
+
+
+def test_what_the_panel_filters_on_ships_as_python_computes_it(tmp_path):
+    """Stop coordinates, the outlines each event lies in, the names --within accepts (a
+    country-kind place's too) and the folded column values --where compares."""
+    from geomap.areas import country
+    from geomap.filters import Criteria
+    from geomap.pipeline import selected
+
+    from .conftest import copy_fixture
+
+    data = copy_fixture("custom", tmp_path / "custom")
+    places = data / "places.csv"
+    places.write_text(places.read_text(encoding="utf-8")
+                      + "ua-state,Ukrainian State,Ukrayina,country,,UA,49.0,31.4,region,\n",
+                      encoding="utf-8")
+    doc = map_payload(selected(data, Criteria()), "T", "m")
+    cols = doc["events"]
+    names = [row["name"] for row in doc["areas"]]
+    assert cols["id"] == ["p1", "p2", "p3", "a1"]
+    assert cols["coords"] == [[[50.4501, 30.5234]], [[49.8397, 24.0297]], [[45.0, -30.0]],
+                              [[49.8397, 24.0297], [50.4501, 30.5234]]]
+    assert [[names[n] for n in areas] for areas in cols["areas"]] == [
+        ["Ukraine"], ["Ukraine"], [], ["Ukraine"]]
+    ukraine = doc["areas"][names.index("Ukraine")]
+    assert ukraine["keys"] == ["ukraine", "ua", "ua-state", "ukrainian state", "ukrayina"]
+    assert country("Ukraine").contains(30.5234, 50.4501)
+    assert doc["attribute_names"] == ["province", "town"]
+    assert cols["attribute_keys"] == [["kyiv city", "kyiv"], ["lviv oblast", "lviv"], ["", ""],
+                                      ["kyiv city", "kyiv"]]
+    keys = [key for row in doc["areas"] for key in row["keys"]]
+    assert len(keys) == len(set(keys))  # a name the page looks up names one area
