@@ -184,6 +184,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
     })
     source_index = {sid: n for n, sid in enumerate(cited)}
     names, places, geoms, carriers = _Table(), _Table(), _Table(), _Table()
+    attribute_keys = _Table()  # folded as --where folds them, each distinct key once
     place_rows: list[dict] = []
     columns: dict[str, list] = {name: [] for name in EVENT_COLUMNS}
     memo: dict = {}
@@ -242,7 +243,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
             else geoms.add(assembly.travel_keys[n], lambda t=travel: _geom(t))
         )
         cols["attributes"].append([_text(value) for _, value in event.attributes])
-        cols["attribute_keys"].append([fold(value) for _, value in event.attributes])
+        cols["attribute_keys"].append([attribute_keys.add(fold(v)) for _, v in event.attributes])
         cols["coords"].append([[p.lat, p.lon] for p in event.stops])
         inside: set[int] = set()
         for p in event.stops:
@@ -279,6 +280,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
         "attribute_names": [
             _text(name) for name, _ in (events[0].attributes if events else ())
         ],
+        "attribute_key_table": attribute_keys.values,
         "areas": area_table(gazetteer),
         "sources": _sources(assembly, cited),
         "names": names.values,

@@ -124,6 +124,19 @@ test("values the CLI refuses are ignored by the page, and listed", () => {
   }
 });
 
+test("an event's spatial and column fields come from the payload's columns", () => {
+  const doc = {
+    attribute_key_table: ["kyiv city", "kyiv", ""],
+    events: { coords: [[[50.45, 30.52]], []], areas: [[164], []],
+      attribute_keys: [[0, 1], [2, 2]] },
+  };
+  assert.deepEqual(core.filterFields(doc, 0),
+    { coords: [[50.45, 30.52]], areas: [164], attributeKeys: ["kyiv city", "kyiv"] });
+  assert.deepEqual(core.filterFields(doc, 1), { coords: [], areas: [], attributeKeys: ["", ""] });
+  assert.deepEqual(core.filterFields({ events: {} }, 0),
+    { coords: [], areas: [], attributeKeys: [] });  // a payload without them filters on nothing
+});
+
 test("haversine and the box are the CLI's formulas", () => {
   // geomap.filters.haversine_km's doctest: Caracas to Tehran.
   assert.equal(Math.round(core.haversineKm(10.4806, -66.9036, 35.6892, 51.389)), 11765);

@@ -260,8 +260,9 @@
   /** What the spatial and column filters read of event `i`, from the payload's columns. */
   function filterFields(doc, i) {
     var cols = doc.events;
+    var keys = cols.attribute_keys ? cols.attribute_keys[i] : [];
     return { coords: cols.coords ? cols.coords[i] : [], areas: cols.areas ? cols.areas[i] : [],
-      attributeKeys: cols.attribute_keys ? cols.attribute_keys[i] : [] };
+      attributeKeys: keys.map(function (k) { return doc.attribute_key_table[k]; }) };
   }
 
   function round(value, places, up) {
