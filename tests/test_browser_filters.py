@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from geomap.cli import cli
 from geomap.pipeline import render_map
 
-from .conftest import ROOT, copy_fixture
+from .conftest import copy_fixture
+from .test_browser_reader import run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +113,6 @@ def test_year_slider_matches_cli_year_range(open_map, tmp_path, basic_data):
 # ---- Space and the dataset's own columns, filled in as a reader would ----
 
 DESKTOP, PHONE = (1280, 800), (390, 844)
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PACIFIC_ROWS = (
     'f1,2023-05-01,,protest,Rally in Suva,,Students,"-18.1416,178.4419",,reported,monitor,,'
     "Central,Suva\n"
@@ -196,17 +196,6 @@ def open_sections(page, size):
         section = page.locator(f".{name}")
         if section.get_attribute("open") is None:
             click(page, section.locator("summary"))
-
-
-def run_axe(page) -> list:
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: npm ci --ignore-scripts")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
