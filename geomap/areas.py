@@ -215,6 +215,11 @@ def country(name_or_code: str) -> Area | None:
     return _index().get(fold(name_or_code))
 
 
+def country_keys() -> dict[str, Area]:
+    """Every folded name and code ``country`` accepts, with its area."""
+    return dict(_index())
+
+
 def country_names() -> list[str]:
     return sorted(area.name for area in countries())
 

@@ -62,6 +62,8 @@ class Assembly:
     travel_keys: list[str] = field(default_factory=list)
     #: The straits each event's modelled sea lane passes (empty for anything else).
     passages: list[tuple[str, ...]] = field(default_factory=list)
+    #: The dataset's places, when known (the map's "within" accepts its countries' names).
+    gazetteer: object = None
     _frames: tuple | None = field(default=None, repr=False)
 
     def __len__(self) -> int:

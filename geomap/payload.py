@@ -44,6 +44,7 @@ EVENT_COLUMNS = (
     "id", "kind", "title", "date", "end_date", "date_label", "start", "end", "summary",
     "carrier", "evidence", "confidence", "precision", "actors", "stops", "places", "sources",
     "geom", "travel", "attributes", "origins", "quotes", "carrier_info", "journey", "passages",
+    "coords", "areas", "attribute_keys",
 )
 
 
@@ -126,8 +127,61 @@ def _kind(kind: Kind, count: int) -> dict:
             "count": count}
 
 
-def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
-    """Everything the page's script needs, as JSON-ready values (all text cleaned)."""
+def known_areas(gazetteer=None) -> list:
+    """The areas ``--within`` can name: every shipped country, then (with ``gazetteer``) each
+    place that has its own outline (``outlines.geojson``), in place-id order."""
+    from .areas import countries
+
+    own = sorted((p for p in (gazetteer.places.values() if gazetteer is not None else ())
+                  if p.outline is not None), key=lambda p: p.id)
+    return [*countries(), *(p.outline for p in own)]
+
+
+def area_table(gazetteer=None) -> list[dict]:
+    """Every area of ``known_areas`` with the folded names ``--within`` accepts for it.
+
+    The keys are what ``filters._area_of`` resolves: an outline's name or ISO code first, then
+    (with ``gazetteer``) the names of the dataset's places that stand for an area (a country,
+    or a place with its own outline). Each key names one area.
+    """
+    from .areas import country_keys, outline_of
+
+    areas = known_areas(gazetteer)
+    position = {id(area): n for n, area in enumerate(areas)}
+    owner = {key: position[id(area)] for key, area in country_keys().items()}
+    places = gazetteer.places.values() if gazetteer is not None else ()
+    for place in places:
+        for name in (place.id, place.name, *place.aliases):
+            key = fold(name)
+            if not key or key in owner:
+                continue
+            area = outline_of(gazetteer.lookup(name))
+            if area is not None and id(area) in position:
+                owner[key] = position[id(area)]
+    keys: list[list[str]] = [[] for _ in areas]
+    for key, n in owner.items():
+        keys[n].append(key)
+    names = {id(p.outline): p.name for p in places if p.outline is not None}
+    return [{"name": _text(names.get(id(area), area.name)), "code": _text(area.code),
+             "keys": keys[n]} for n, area in enumerate(areas)]
+
+
+def areas_at(lon: float, lat: float, areas=None) -> list[int]:
+    """Positions (in ``area_table``) of every area of ``areas`` (by default the shipped
+    countries) containing the point."""
+    from .areas import countries
+
+    return [n for n, area in enumerate(areas or countries()) if area.contains(lon, lat)]
+
+
+def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -> dict:
+    """Everything the page's script needs, as JSON-ready values (all text cleaned).
+
+    ``gazetteer`` adds its country-kind places' names to what the panel's "within" accepts;
+    by default ``assembly.gazetteer``.
+    """
+    if gazetteer is None:
+        gazetteer = getattr(assembly, "gazetteer", None)
     events = assembly.records
     present = {event.kind for event in events}
     kinds = [k for k in assembly.vocabulary.ids if k in present]
@@ -145,9 +199,12 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
     })
     source_index = {sid: n for n, sid in enumerate(cited)}
     names, places, geoms, carriers = _Table(), _Table(), _Table(), _Table()
+    attribute_keys = _Table()  # folded as --where folds them, each distinct key once
     place_rows: list[dict] = []
     columns: dict[str, list] = {name: [] for name in EVENT_COLUMNS}
     memo: dict = {}
+    areas_memo: dict[tuple[float, float], list[int]] = {}
+    areas = known_areas(gazetteer)
 
     def name_refs(items: tuple[str, ...]) -> list[int]:
         key = ("names", items)
@@ -203,6 +260,14 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
             else geoms.add(assembly.travel_keys[n], lambda t=travel: _geom(t))
         )
         cols["attributes"].append([_text(value) for _, value in event.attributes])
+        cols["attribute_keys"].append([attribute_keys.add(fold(v)) for _, v in event.attributes])
+        cols["coords"].append([[p.lat, p.lon] for p in event.stops])
+        inside: set[int] = set()
+        for p in event.stops:
+            if (p.lon, p.lat) not in areas_memo:
+                areas_memo[p.lon, p.lat] = areas_at(p.lon, p.lat, areas)
+            inside.update(areas_memo[p.lon, p.lat])
+        cols["areas"].append(sorted(inside))
         cols["origins"].append(event.origins)
         quotes = {c.source: [_text(c.quote), _text(c.locator), c.stance] for c in event.citations}
         cols["quotes"].append([quotes.get(sid) for sid in event.sources])
@@ -232,6 +297,8 @@ def map_payload(assembly: Assembly, title: str, map_name: str) -> dict:
         "attribute_names": [
             _text(name) for name, _ in (events[0].attributes if events else ())
         ],
+        "attribute_key_table": attribute_keys.values,
+        "areas": area_table(gazetteer),
         "sources": _sources(assembly, cited),
         "names": names.values,
         "name_keys": [fold(name) for name in names.values],

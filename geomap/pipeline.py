@@ -34,6 +34,7 @@ class Selection:
     events: list[Event]
     criteria: Criteria
     vocabulary: Vocabulary
+    gazetteer: object = None
 
 
 def selected_records(
@@ -51,7 +52,7 @@ def selected_records(
     events = select(events, criteria, gazetteer, vocabulary, attributes)
     if require_match and not events:
         raise FilterError(f"no event matches {criteria.describe()}; nothing written")
-    return Selection(dataset, events, criteria, vocabulary)
+    return Selection(dataset, events, criteria, vocabulary, gazetteer)
 
 
 def selected(
@@ -69,10 +70,12 @@ def _assembled(selection: Selection, progress=None):
     from .assemble import assemble_records, source_rows
     from .routes import RouteCache
 
-    return assemble_records(
+    assembly = assemble_records(
         selection.events, source_rows(selection.dataset), vocabulary=selection.vocabulary,
         cache=RouteCache(), progress=progress,
     )
+    assembly.gazetteer = selection.gazetteer
+    return assembly
 
 
 @dataclass

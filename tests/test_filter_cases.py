@@ -10,8 +10,10 @@ import json
 
 import pytest
 
+from geomap.errors import FilterError
 from geomap.filters import Criteria, _overlaps, matches, resolve_criteria
 from geomap.gazetteer import Gazetteer, Place, fold
+from geomap.payload import area_table, areas_at
 from geomap.records import Event
 from geomap.schema import PartialDate
 
@@ -54,8 +56,8 @@ FILTERS = load("filters.json")
 
 def _gazetteer() -> Gazetteer:
     rows = [
-        {"id": p["id"], "name": p["name"], "aliases": "; ".join(p["aliases"]), "lat": "0",
-         "lon": "0"}
+        {"id": p["id"], "name": p["name"], "aliases": "; ".join(p["aliases"]),
+         "lat": str(p["lat"]), "lon": str(p["lon"]), "kind": p["kind"], "country": p["country"]}
         for p in FILTERS["places"]
     ]
     return Gazetteer.from_rows(rows)
@@ -70,6 +72,7 @@ def _events(gazetteer: Gazetteer) -> list[Event]:
             row["id"], PartialDate.parse(row["date"]), end, kind=row["kind"], title=row["id"],
             actors=tuple(row["actors"]), stops=stops, confidence=row["confidence"],
             origins=row["origins"],
+            attributes=tuple(zip(FILTERS["attribute_names"], row["attributes"], strict=True)),
         ))
     return out
 
@@ -77,16 +80,38 @@ def _events(gazetteer: Gazetteer) -> list[Event]:
 def test_cases_cover_every_filter():
     used = {key for case in FILTERS["cases"] for key in case["options"]}
     assert used == {"years", "since", "until", "actors", "kinds", "confidence", "places",
-                    "origins"}
+                    "origins", "near", "bbox", "within", "where"}
 
 
 @pytest.mark.parametrize("case", FILTERS["cases"], ids=lambda case: case["name"])
 def test_filter_case(case):
     gazetteer = _gazetteer()
     criteria = Criteria.from_options(**case["options"])
-    resolved = resolve_criteria(criteria, gazetteer)
+    resolved = resolve_criteria(criteria, gazetteer, attributes=FILTERS["attribute_names"])
     kept = [e.id for e in _events(gazetteer) if matches(e, resolved)]
     assert kept == case["expected"]
+
+
+@pytest.mark.parametrize(("option", "value"), FILTERS["refused"])
+def test_refused_values_are_errors_on_the_command_line(option, value):
+    """The page ignores these (tests/js); the CLI stops with a message naming the option."""
+    values = [value] if option in ("within", "where") else value
+    with pytest.raises(FilterError) as caught:
+        criteria = Criteria.from_options(**{option: values})
+        resolve_criteria(criteria, _gazetteer(), attributes=FILTERS["attribute_names"])
+    assert caught.value.location.column == f"--{option}"
+
+
+def test_case_areas_are_what_the_page_gets():
+    """The cases' places lie in the areas, and the areas have the keys, that payload ships."""
+    table = {row["name"]: row for row in area_table(_gazetteer())}
+    for row in FILTERS["areas"]:
+        assert table[row["name"]] == row
+    names = list(table)
+    for place in FILTERS["places"]:
+        inside = [names[n] for n in areas_at(place["lon"], place["lat"])]
+        assert inside == place["areas"], place["id"]
+        assert set(inside) <= {row["name"] for row in FILTERS["areas"]}
 
 
 def test_place_keys_are_what_the_page_gets():

@@ -359,7 +359,7 @@ def test_in_the_browser_nothing_runs_everything_draws_and_shows_literally(
 
     # Every popup and tooltip, opened through the page's API, with the filter panel folded away
     # so that the mouse sweeps below reach the map.
-    page.locator(".gm-panel summary").click()
+    page.locator(".gm-panel > summary").click()
     links_seen = 0
     for event in events:
         opened.evaluate("(id) => window.geomap.openPopup(id)", event["id"])
@@ -416,7 +416,7 @@ def test_in_the_browser_nothing_runs_everything_draws_and_shows_literally(
     _sweep_mouse(page)
 
     # Type every payload into the actor search box; each actor finds its own row.
-    page.locator(".gm-panel summary").click()
+    page.locator(".gm-panel > summary").click()
     search = page.locator(".gm-panel input[type=search]")
     rows = page.locator(".gm-actors label")
     for n, (_, text) in enumerate(hostile.payloads(marker)):

@@ -98,3 +98,37 @@ def test_a_place_with_an_outline_ships_it_once():
     assert [p["id"] for p in outlined] == ["tachira"]
     ring = outlined[0]["outline"]["coordinates"][0][0]
     assert ring[0] == ring[-1] == [-72.6, 7.3] and len(ring) == 5
+
+
+def test_what_the_panel_filters_on_ships_as_python_computes_it(tmp_path):
+    """Stop coordinates, the outlines each event lies in, the names --within accepts (a
+    country-kind place's too) and the folded column values --where compares."""
+    from geomap.areas import country
+    from geomap.filters import Criteria
+    from geomap.pipeline import selected
+
+    from .conftest import copy_fixture
+
+    data = copy_fixture("custom", tmp_path / "custom")
+    places = data / "places.csv"
+    places.write_text(places.read_text(encoding="utf-8")
+                      + "ua-state,Ukrainian State,Ukrayina,country,,UA,49.0,31.4,region,\n",
+                      encoding="utf-8")
+    doc = map_payload(selected(data, Criteria()), "T", "m")
+    cols = doc["events"]
+    names = [row["name"] for row in doc["areas"]]
+    assert cols["id"] == ["p1", "p2", "p3", "a1"]
+    assert cols["coords"] == [[[50.4501, 30.5234]], [[49.8397, 24.0297]], [[45.0, -30.0]],
+                              [[49.8397, 24.0297], [50.4501, 30.5234]]]
+    assert [[names[n] for n in areas] for areas in cols["areas"]] == [
+        ["Ukraine"], ["Ukraine"], [], ["Ukraine"]]
+    ukraine = doc["areas"][names.index("Ukraine")]
+    assert ukraine["keys"] == ["ukraine", "ua", "ua-state", "ukrainian state", "ukrayina"]
+    assert country("Ukraine").contains(30.5234, 50.4501)
+    assert doc["attribute_names"] == ["province", "town"]
+    folded = doc["attribute_key_table"]
+    assert [[folded[k] for k in row] for row in cols["attribute_keys"]] == [
+        ["kyiv city", "kyiv"], ["lviv oblast", "lviv"], ["", ""], ["kyiv city", "kyiv"]]
+    assert len(folded) == len(set(folded)) == 5
+    keys = [key for row in doc["areas"] for key in row["keys"]]
+    assert len(keys) == len(set(keys))  # a name the page looks up names one area

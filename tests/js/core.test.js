@@ -73,31 +73,84 @@ const filters = load("filters.json");
 const places = filters.places.map((p) => ({
   id: p.id, keys: [...new Set([p.id, p.name, ...p.aliases].map(core.fold))],
 }));
+const areaNames = filters.areas.map((a) => a.name);
 const vocab = {
   kinds: ["shipment", "flight", "visit", "seizure", "statement", "agreement", "payment",
     "appointment"],
   levels: ["alleged", "reported", "confirmed"],
   places,
+  areas: filters.areas,
+  attributes: filters.attribute_names,
 };
+const placeRow = (id) => filters.places.find((p) => p.id === id);
 const events = filters.events.map((e) => {
   const [start, end] = core.span(e.date, e.end_date);
+  const stops = e.places.map(placeRow);
   return {
     id: e.id, start, end, kind: e.kind, level: vocab.levels.indexOf(e.confidence),
     actorKeys: e.actors.map(core.fold),
     places: e.places.map((id) => places.findIndex((p) => p.id === id)), origins: e.origins,
+    coords: stops.map((p) => [p.lat, p.lon]),
+    areas: [...new Set(stops.flatMap((p) => p.areas.map((a) => areaNames.indexOf(a))))],
+    attributeKeys: e.attributes.map(core.fold),
   };
 });
 
+/* The CLI's option names (plural where Python's from_options says so) as the page's. */
+function pageOptions(o) {
+  return {
+    year: o.years, since: o.since, until: o.until, actor: o.actors, kind: o.kinds,
+    confidence: o.confidence, place: o.places, origins: o.origins, near: o.near, bbox: o.bbox,
+    within: o.within, where: o.where,
+  };
+}
+
 test("every filter keeps what Python's filters keep", () => {
   for (const c of filters.cases) {
-    const o = c.options;
-    const crit = core.criteria({
-      year: o.years, since: o.since, until: o.until, actor: o.actors, kind: o.kinds,
-      confidence: o.confidence, place: o.places, origins: o.origins,
-    }, vocab);
+    const crit = core.criteria(pageOptions(c.options), vocab);
     assert.deepEqual(crit.ignored, [], c.name);
     const kept = events.filter((e) => core.matches(e, crit)).map((e) => e.id);
     assert.deepEqual(kept, c.expected, c.name);
+  }
+});
+
+test("values the CLI refuses are ignored by the page, and listed", () => {
+  for (const [option, value] of filters.refused) {
+    const repeated = option === "within" || option === "where";
+    const crit = core.criteria({ [option]: repeated ? [value] : value }, vocab);
+    assert.deepEqual(crit.ignored, [[option, value]], option + "=" + value);
+    const kept = events.filter((e) => core.matches(e, crit)).map((e) => e.id);
+    assert.deepEqual(kept, filters.events.map((e) => e.id), option + "=" + value);
+  }
+});
+
+test("an event's spatial and column fields come from the payload's columns", () => {
+  const doc = {
+    attribute_key_table: ["kyiv city", "kyiv", ""],
+    events: { coords: [[[50.45, 30.52]], []], areas: [[164], []],
+      attribute_keys: [[0, 1], [2, 2]] },
+  };
+  assert.deepEqual(core.filterFields(doc, 0),
+    { coords: [[50.45, 30.52]], areas: [164], attributeKeys: ["kyiv city", "kyiv"] });
+  assert.deepEqual(core.filterFields(doc, 1), { coords: [], areas: [], attributeKeys: ["", ""] });
+  assert.deepEqual(core.filterFields({ events: {} }, 0),
+    { coords: [], areas: [], attributeKeys: [] });  // a payload without them filters on nothing
+});
+
+test("haversine and the box are the CLI's formulas", () => {
+  // geomap.filters.haversine_km's doctest: Caracas to Tehran.
+  assert.equal(Math.round(core.haversineKm(10.4806, -66.9036, 35.6892, 51.389)), 11765);
+  assert.equal(core.haversineKm(1, 2, 1, 2), 0);
+  assert.ok(core.inBbox(179, 0, [170, -1, -170, 1]));
+  assert.ok(core.inBbox(-175, 0, [170, -1, -170, 1]));
+  assert.ok(!core.inBbox(0, 0, [170, -1, -170, 1]));
+  assert.ok(core.inBbox(170, 1, [170, -1, -170, 1]));  // edges are inside, as in Python
+});
+
+test("the current view becomes a --bbox value, across the antimeridian too", () => {
+  for (const [bounds, text] of load("address.json").view_boxes) {
+    assert.equal(core.viewBox(...bounds), text, JSON.stringify(bounds));
+    assert.notEqual(core.parseBbox(text), null, text);
   }
 });
 

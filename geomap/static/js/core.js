@@ -96,13 +96,15 @@
    * Compile CLI-shaped options into criteria for `matches`.
    *
    * options: {year: [...], since, until, actor: [...], kind: [...] or null (all), confidence,
-   *   place: [...]}, raw strings as typed or read from the address.
-   * vocab: {kinds: [ids], levels: [weakest first], places: [{keys: [folded]}]}.
+   *   place: [...], near: "LAT,LON,KM", bbox: "W,S,E,N", within: [...], where: ["COL=VALUE"]},
+   *   raw strings as typed or read from the address.
+   * vocab: {kinds: [ids], levels: [weakest first], places: [{keys: [folded]}],
+   *   areas: [{keys: [folded]}], attributes: [column names]}.
    * Values the page cannot use are dropped and listed in `ignored`, each as [option, value].
    */
   function criteria(options, vocab) {
     var out = { years: [], since: "", until: "", actors: [], kinds: null, minLevel: 0,
-      places: null, minOrigins: 0, ignored: [] };
+      places: null, minOrigins: 0, near: null, bbox: null, within: [], where: [], ignored: [] };
     (options.year || []).forEach(function (text) {
       var y = parseYears(text);
       if (y) out.years.push(y); else out.ignored.push(["year", text]);
@@ -149,13 +151,146 @@
         if (found >= 0) out.places.push(found); else out.ignored.push(["place", text]);
       });
     }
+    spatial(options, vocab, out);
     return out;
+  }
+
+  /* ---- Space and the dataset's own columns (geomap.filters' --near, --bbox, --within,
+   * --where): the same tests and formulas. An event's stop coordinates, the areas its stops lie
+   * in and its folded column values come from Python (payload.py). ---- */
+
+  /* A decimal number as written on the command line (Python's float() takes a few more forms,
+   * such as 1_000, which the page does not). */
+  var NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+  /** `count` comma-separated finite numbers, or null. */
+  function numbers(text, count) {
+    var parts = String(text).split(",").map(function (p) { return p.trim(); });
+    if (parts.length !== count || !parts.every(function (p) { return NUMBER.test(p); })) return null;
+    var values = parts.map(Number);
+    return values.every(isFinite) ? values : null;
+  }
+
+  /** `LAT,LON,KM` -> [lat, lon, km], or null (parse_near's ranges). */
+  function parseNear(text) {
+    var v = numbers(text, 3);
+    if (!v || !(v[0] >= -90 && v[0] <= 90 && v[1] >= -180 && v[1] <= 180 && v[2] >= 0)) {
+      return null;
+    }
+    return v;
+  }
+
+  /** `W,S,E,N` -> [w, s, e, n], or null; W > E crosses the antimeridian (parse_bbox's ranges). */
+  function parseBbox(text) {
+    var v = numbers(text, 4);
+    if (!v || !(v[0] >= -180 && v[0] <= 180 && v[2] >= -180 && v[2] <= 180 &&
+      v[1] >= -90 && v[1] <= v[3] && v[3] <= 90)) return null;
+    return v;
+  }
+
+  /** `COLUMN=VALUE` -> [column, value] (both trimmed), or null (parse_where). */
+  function parseWhere(text) {
+    var at = String(text).indexOf("=");
+    if (at < 0) return null;
+    var column = text.slice(0, at).trim();
+    return column ? [column, text.slice(at + 1).trim()] : null;
+  }
+
+  var RADIANS = Math.PI / 180;
+
+  /** Great-circle kilometres on a sphere of radius 6,371.0088 km (filters.haversine_km). */
+  function haversineKm(lat1, lon1, lat2, lon2) {
+    var p1 = lat1 * RADIANS, p2 = lat2 * RADIANS;
+    var dp = p2 - p1, dl = (lon2 - lon1) * RADIANS;
+    var a = Math.pow(Math.sin(dp / 2), 2) +
+      Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin(dl / 2), 2);
+    return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(a)));
+  }
+
+  /** Whether lon, lat lies in [w, s, e, n] (filters.in_bbox, W > E across the antimeridian). */
+  function inBbox(lon, lat, box) {
+    var w = box[0], s = box[1], e = box[2], n = box[3];
+    var insideLon = w <= e ? w <= lon && lon <= e : lon >= w || lon <= e;
+    return insideLon && s <= lat && lat <= n;
+  }
+
+  function spatial(options, vocab, out) {
+    if (options.near) {
+      out.near = parseNear(options.near);
+      if (!out.near) out.ignored.push(["near", options.near]);
+    }
+    if (options.bbox) {
+      out.bbox = parseBbox(options.bbox);
+      if (!out.bbox) out.ignored.push(["bbox", options.bbox]);
+    }
+    (options.within || []).forEach(function (name) {
+      var key = fold(name), found = -1;
+      (vocab.areas || []).forEach(function (area, i) {
+        if (found < 0 && area.keys.indexOf(key) >= 0) found = i;
+      });
+      if (found < 0) out.ignored.push(["within", name]);
+      else if (out.within.indexOf(found) < 0) out.within.push(found);
+    });
+    var columns = vocab.attributes || [];
+    (options.where || []).forEach(function (text) {
+      var pair = parseWhere(text);
+      var column = pair ? columns.indexOf(pair[0]) : -1;
+      if (column < 0) { out.ignored.push(["where", text]); return; }
+      var group = out.where.filter(function (g) { return g.column === column; })[0];
+      if (!group) { group = { column: column, keys: [] }; out.where.push(group); }
+      group.keys.push(fold(pair[1]));
+    });
+  }
+
+  /** Whether one of the event's stops ([lat, lon] pairs) meets the near and bbox criteria. */
+  function spatialMatch(ev, crit) {
+    var near = crit.near, box = crit.bbox;
+    if (near && !ev.coords.some(function (p) {
+      return haversineKm(near[0], near[1], p[0], p[1]) <= near[2];
+    })) return false;
+    if (box && !ev.coords.some(function (p) { return inBbox(p[1], p[0], box); })) return false;
+    if (crit.within.length && !ev.areas.some(function (a) { return crit.within.indexOf(a) >= 0; })) {
+      return false;
+    }
+    return crit.where.every(function (g) {
+      return g.keys.indexOf(ev.attributeKeys[g.column]) >= 0;
+    });
+  }
+
+  /** What the spatial and column filters read of event `i`, from the payload's columns. */
+  function filterFields(doc, i) {
+    var cols = doc.events;
+    var keys = cols.attribute_keys ? cols.attribute_keys[i] : [];
+    return { coords: cols.coords ? cols.coords[i] : [], areas: cols.areas ? cols.areas[i] : [],
+      attributeKeys: keys.map(function (k) { return doc.attribute_key_table[k]; }) };
+  }
+
+  function round(value, places, up) {
+    var f = Math.pow(10, places);
+    return (up ? Math.ceil(value * f - 1e-9) : Math.floor(value * f + 1e-9)) / f;
+  }
+
+  /**
+   * A map view's bounds as `W,S,E,N` for --bbox, rounded outwards to 4 decimals: longitudes
+   * beyond ±180 (the map wraps) are brought back, so a view across the antimeridian gives
+   * W > E; a view wider than the world gives -180..180.
+   */
+  function viewBox(west, south, east, north) {
+    var w = -180, e = 180;
+    if (east - west < 360) {
+      w = round(((west + 180) % 360 + 360) % 360 - 180, 4, false);
+      e = round(((east + 180) % 360 + 360) % 360 - 180, 4, true);
+      if (e === -180 && east > west) e = 180;
+    }
+    var s = Math.max(-90, round(south, 4, false)), n = Math.min(90, round(north, 4, true));
+    return [w, s, e, n].join(",");
   }
 
   /**
    * Whether an event is kept: options combine with AND, the values of one option with OR.
    * ev: {start, end (ISO days), kind, level (index), actorKeys: [folded], places: [indexes],
-   * origins (independent origins of its sources)}.
+   * origins (independent origins of its sources), coords: [[lat, lon]], areas: [indexes],
+   * attributeKeys: [folded, one per column]} (see `filterFields`).
    */
   function matches(ev, crit) {
     if (crit.years.length && !crit.years.some(function (y) {
@@ -171,7 +306,7 @@
     if (crit.places && !ev.places.some(function (p) { return crit.places.indexOf(p) >= 0; })) {
       return false;
     }
-    return true;
+    return spatialMatch(ev, crit);
   }
 
   /* ---- The address: filters, the open event and the map view, with the CLI's names ---- */
@@ -179,12 +314,12 @@
   /* A shared link is text from anyone: read at most this much of it. A value may be longer
    * than `length` only up to the longest name the data has (`parseAddress`'s `longest`). */
   var LIMITS = { chars: 100000, values: 300, length: 200 };
-  var REPEATED = ["year", "actor", "kind", "place"];
-  var SINGLE = ["since", "until", "confidence", "origins", "event", "map"];
+  var REPEATED = ["year", "actor", "kind", "place", "within", "where"];
+  var SINGLE = ["since", "until", "confidence", "origins", "near", "bbox", "event", "map"];
 
   function emptyOptions() {
     return { year: [], since: "", until: "", actor: [], kind: null, confidence: "", place: [],
-      origins: "", event: "", map: "" };
+      origins: "", near: "", bbox: "", within: [], where: [], event: "", map: "" };
   }
 
   function decodePart(text) {
@@ -247,6 +382,12 @@
     }
     if (options.confidence) add("confidence", options.confidence);
     if (options.origins) add("origins", options.origins);
+    if (options.near) add("near", options.near);
+    if (options.bbox) add("bbox", options.bbox);
+    (options.within || []).forEach(function (v) { add("within", v); });
+    (options.where || []).forEach(function (v) {
+      parts.push("where=" + encode(v).replace(/%3D/g, "="));
+    });
     if (options.event) add("event", options.event);
     if (options.map) add("map", options.map);
     (options.place || []).forEach(function (v) { add("place", v); });
@@ -275,6 +416,13 @@
     parseYears: parseYears,
     criteria: criteria,
     matches: matches,
+    parseNear: parseNear,
+    parseBbox: parseBbox,
+    parseWhere: parseWhere,
+    haversineKm: haversineKm,
+    inBbox: inBbox,
+    filterFields: filterFields,
+    viewBox: viewBox,
     LIMITS: LIMITS,
     emptyOptions: emptyOptions,
     parseAddress: parseAddress,

@@ -13,12 +13,13 @@
   var doc = JSON.parse(document.getElementById("geomap-data").textContent);
   var map = window[doc.map];
   var events = decode.decode(doc);
+  events.forEach(function (ev) { Object.assign(ev, core.filterFields(doc, ev.index)); });
   var kinds = Object.create(null);
   doc.kinds.forEach(function (k) { kinds[k.id] = k; });
   var byId = Object.create(null);
   events.forEach(function (ev) { byId[ev.id] = ev; });
   var vocab = { kinds: doc.kinds.map(function (k) { return k.id; }), levels: doc.levels,
-    places: doc.places };
+    places: doc.places, areas: doc.areas || [], attributes: doc.attribute_names || [] };
   var narrow = map.getSize().x < 600;
   var state = { options: core.emptyOptions(), crit: null };
   state.crit = core.criteria(state.options, vocab);
@@ -39,7 +40,7 @@
   map.getContainer().setAttribute("aria-label", "Map of events");
 
   var ctx = {
-    doc: doc, kinds: kinds, state: state, years: decode.yearRange(events),
+    doc: doc, kinds: kinds, state: state, events: events, years: decode.yearRange(events),
     actors: decode.actorIndex(events),
     changed: function () { apply(); writeAddress(); },
     apply: function () { apply(); },

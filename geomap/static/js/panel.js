@@ -64,6 +64,8 @@
       });
       box.appendChild(yearSet);
       box.appendChild(dateFields(controls, ctx));
+      box.appendChild(spaceFields(map, controls, ctx));
+      if ((doc.attribute_names || []).length) box.appendChild(columnFields(controls, ctx));
 
       var confSet = el("fieldset");
       confSet.appendChild(el("legend", null, "Confidence at least"));
@@ -121,6 +123,10 @@
       controls.showing = el("div", "gm-showing");
       controls.showing.setAttribute("role", "status");
       box.appendChild(controls.showing);
+      controls.note = el("p", "gm-note");
+      controls.note.id = "gm-filter-note";
+      controls.note.hidden = true;
+      box.appendChild(controls.note);
       var reset = ui.button("gm-reset", "Reset filters");
       reset.addEventListener("click", function () { ctx.reset(); });
       box.appendChild(reset);
@@ -141,6 +147,12 @@
       controls.conf.forEach(function (r, i) { r.checked = i === crit.minLevel; });
       controls.origins.checked = crit.minOrigins >= 2;
       updateDateFields(controls, st);
+      updateSpaceFields(controls, ctx);
+      if (controls.columns) updateColumnFields(controls, ctx);
+      var ignored = crit.ignored.map(function (x) { return x[0] + "=" + x[1]; });
+      controls.note.hidden = !ignored.length;
+      controls.note.textContent = ignored.length
+        ? "Not applied (not understood): " + ignored.join("; ") : "";
       Object.keys(controls.actorBoxes).forEach(function (k) {
         controls.actorBoxes[k].checked = crit.actors.indexOf(k) >= 0;
       });
@@ -193,6 +205,182 @@
       var bad = st.crit.ignored.some(function (x) { return x[0] === key; });
       if (bad) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
     });
+  }
+
+  /* ---- Space: near a point, in a box, within a country (--near, --bbox, --within) ---- */
+
+  function subsection(className, title, open) {
+    var part = el("details", "gm-sub " + className);
+    part.open = open;
+    part.appendChild(el("summary", null, title));
+    return part;
+  }
+
+  /* A row of number fields that together make one option's value (`near`, `bbox`). */
+  function numberRow(controls, ctx, option, labels) {
+    var row = el("div", "gm-numbers gm-" + option);
+    var inputs = labels.map(function (l) {
+      var wrap = el("label");
+      wrap.appendChild(el("span", null, l[0]));
+      var input = el("input");
+      input.type = "text";
+      input.inputMode = "decimal";
+      input.autocomplete = "off";
+      input.name = option + "-" + l[0].toLowerCase();
+      input.setAttribute("aria-label", l[1]);
+      input.addEventListener("change", function () { commit(); });
+      wrap.appendChild(input);
+      row.appendChild(wrap);
+      return input;
+    });
+    /* Applied once every field is filled (or all are cleared), as the CLI's one value. */
+    function commit() {
+      var values = inputs.map(function (i) { return i.value.trim(); });
+      var filled = values.filter(Boolean).length;
+      if (filled && filled < values.length) return;
+      ctx.state.options[option] = filled ? values.join(",") : "";
+      ctx.changed();
+    }
+    controls[option] = { inputs: inputs, row: row, fill: function (values) {
+      values.forEach(function (v, i) { inputs[i].value = v; });
+      commit();
+    } };
+    return row;
+  }
+
+  function roundTo(value, places) {
+    return String(+value.toFixed(places));
+  }
+
+  function spaceFields(map, controls, ctx) {
+    var doc = ctx.doc, st = ctx.state;
+    var part = subsection("gm-space", "Area", false);
+    controls.spacePart = part;
+    var nearSet = el("fieldset");
+    nearSet.appendChild(el("legend", null, "Near (km from a point)"));
+    nearSet.appendChild(numberRow(controls, ctx, "near", [["Lat", "Near: latitude"],
+      ["Lon", "Near: longitude"], ["Km", "Near: distance in kilometres"]]));
+    var centre = ui.button("gm-small", "Near the map centre");
+    centre.addEventListener("click", function () {
+      var c = map.getCenter().wrap();
+      var km = controls.near.inputs[2].value.trim() || "100";
+      controls.near.fill([roundTo(c.lat, 4), roundTo(c.lng, 4), km]);
+    });
+    nearSet.appendChild(centre);
+    part.appendChild(nearSet);
+
+    var boxSet = el("fieldset");
+    boxSet.appendChild(el("legend", null, "In the box (degrees)"));
+    boxSet.appendChild(numberRow(controls, ctx, "bbox", [["W", "Box: west longitude"],
+      ["S", "Box: south latitude"], ["E", "Box: east longitude"], ["N", "Box: north latitude"]]));
+    var view = ui.button("gm-small", "Limit to the current view");
+    view.addEventListener("click", function () {
+      var b = map.getBounds();
+      controls.bbox.fill(geomapCore.viewBox(b.getWest(), b.getSouth(), b.getEast(), b.getNorth())
+        .split(","));
+    });
+    boxSet.appendChild(view);
+    part.appendChild(boxSet);
+
+    var within = el("label", "gm-within");
+    within.appendChild(el("span", null, "Within"));
+    var select = el("select");
+    select.name = "within";
+    select.setAttribute("aria-label", "Within a country");
+    select.appendChild(el("option", null, "anywhere")).value = "";
+    var counts = Object.create(null);
+    ctx.events.forEach(function (ev) {
+      ev.areas.forEach(function (a) { counts[a] = (counts[a] || 0) + 1; });
+    });
+    Object.keys(counts).map(Number).sort(function (a, b) {
+      return doc.areas[a].name < doc.areas[b].name ? -1 : 1;
+    }).forEach(function (a) {
+      select.appendChild(el("option", null, doc.areas[a].name + " (" + counts[a] + ")"))
+        .value = doc.areas[a].name;
+    });
+    select.addEventListener("change", function () {
+      st.options.within = select.value ? [select.value] : [];
+      ctx.changed();
+    });
+    controls.within = select;
+    within.appendChild(select);
+    part.appendChild(within);
+    return part;
+  }
+
+  function updateSpaceFields(controls, ctx) {
+    var st = ctx.state, doc = ctx.doc;
+    ["near", "bbox"].forEach(function (option) {
+      var inputs = controls[option].inputs;
+      var typing = inputs.indexOf(document.activeElement) >= 0;
+      var parts = st.options[option] ? st.options[option].split(",") : [];
+      if (!typing || !st.options[option]) {
+        inputs.forEach(function (input, i) { input.value = (parts[i] || "").trim(); });
+      }
+      var bad = st.crit.ignored.some(function (x) { return x[0] === option; });
+      inputs.forEach(function (input) {
+        if (bad) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+      });
+    });
+    var chosen = st.crit.within.length ? doc.areas[st.crit.within[0]].name : "";
+    if (chosen && !Array.prototype.some.call(controls.within.options, function (o) {
+      return o.value === chosen;
+    })) {
+      controls.within.appendChild(el("option", null, chosen + " (0)")).value = chosen;
+    }
+    controls.within.value = chosen;
+    if (st.options.near || st.options.bbox || st.crit.within.length) controls.spacePart.open = true;
+  }
+
+  /* ---- The dataset's own columns (--where COLUMN=VALUE; values of one column are OR) ---- */
+
+  function columnFields(controls, ctx) {
+    var doc = ctx.doc, st = ctx.state;
+    var part = subsection("gm-columns", "Columns", false);
+    controls.columnsPart = part;
+    controls.columns = doc.attribute_names.map(function (column, c) {
+      var wrap = el("label", "gm-column-filter");
+      wrap.appendChild(el("span", null, column));
+      var input = el("input");
+      input.type = "text";
+      input.autocomplete = "off";
+      input.placeholder = "a value; another";
+      input.setAttribute("aria-label", "Column " + column + " is");
+      var values = el("datalist");
+      values.id = "gm-values-" + c;
+      var seen = Object.create(null);
+      ctx.events.forEach(function (ev) {
+        var v = ev.attributes[c][1];
+        if (v && !seen[v]) { seen[v] = true; values.appendChild(el("option", null, v)); }
+      });
+      input.setAttribute("list", values.id);
+      input.addEventListener("change", function () {
+        var others = st.options.where.filter(function (w) {
+          var pair = geomapCore.parseWhere(w);
+          return !pair || pair[0] !== column;
+        });
+        var mine = input.value.split(";").map(function (x) { return x.trim(); }).filter(Boolean)
+          .map(function (v) { return column + "=" + v; });
+        st.options.where = others.concat(mine);
+        ctx.changed();
+      });
+      wrap.appendChild(input);
+      wrap.appendChild(values);
+      part.appendChild(wrap);
+      return input;
+    });
+    return part;
+  }
+
+  function updateColumnFields(controls, ctx) {
+    var pairs = ctx.state.options.where.map(geomapCore.parseWhere).filter(Boolean);
+    controls.columns.forEach(function (input, c) {
+      var column = ctx.doc.attribute_names[c];
+      var values = pairs.filter(function (p) { return p[0] === column; })
+        .map(function (p) { return p[1]; });
+      if (document.activeElement !== input) input.value = values.join("; ");
+    });
+    if (pairs.length) controls.columnsPart.open = true;
   }
 
   function legendRow(list, graphic, text, title) {
