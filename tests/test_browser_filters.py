@@ -189,10 +189,10 @@ def field_values(page, option) -> str:
     return ",".join(i.input_value() for i in page.locator(f".gm-{option} input").all())
 
 
-def open_sections(page, size):
+def open_sections(page, size, names=("gm-space", "gm-columns")):
     if size == PHONE:
         click(page, page.locator(".gm-panel > summary"))
-    for name in ("gm-space", "gm-columns"):
+    for name in names:
         section = page.locator(f".{name}")
         if section.get_attribute("open") is None:
             click(page, section.locator("summary"))
@@ -276,3 +276,21 @@ def test_bad_values_in_the_address_are_noted_and_ignored(open_map, attributed):
     assert showing_count(page) == stats_count(data, "--where", "town=Lviv") == 1
     assert page.locator(".gm-near input").first.get_attribute("aria-invalid") == "true"
     assert opened.errors == []
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_within_a_states_own_outline_counts_what_stats_counts(open_map, tmp_path, size):
+    """A place with an outline (outlines.geojson) is an area the panel offers, as --within
+    accepts it: chosen by keyboard, and from a link by the place's name."""
+    data = copy_fixture("outlined", tmp_path / "data")
+    html = tmp_path / "map.html"
+    render_map(data, html)
+    opened = open_map(html, viewport=size)
+    page = opened.page
+    open_sections(page, size, ("gm-space",))
+    click(page, page.get_by_text("Within", exact=True))
+    page.keyboard.type("Táchira")
+    assert showing_count(page) == stats_count(data, "--within", "Táchira") == 1
+    again = open_map(html, fragment="#within=tachira", viewport=size)
+    assert showing_count(again.page) == stats_count(data, "--within", "tachira") == 1
+    assert opened.errors == again.errors == []
