@@ -14,7 +14,7 @@ from __future__ import annotations
 from .assemble import Assembly, Shape
 from .gazetteer import fold
 from .records import Event, cited_sources
-from .routes import join_antimeridian
+from .routes import clip_polar, join_antimeridian
 from .safety import clean_text, safe_url
 from .schema import (
     CONFIDENCE_LEVELS,
@@ -66,10 +66,12 @@ class _Table:
 
 
 def _geom(shape: Shape) -> dict:
-    """A point, or a line's parts joined across the antimeridian (the map wraps the world)."""
+    """A point, or a line's parts joined across the antimeridian (the map wraps the world) and
+    cut at Web Mercator's edge near the poles (a line wholly beyond it is kept as it is)."""
     if shape[0] == "P":
         return {"t": "P", "c": list(shape[1])}
-    parts = join_antimeridian([list(part) for part in shape[1:]])
+    parts = [list(part) for part in shape[1:]]
+    parts = join_antimeridian(clip_polar(parts) or parts)
     return {"t": "L", "c": [[[round(lon, 5), lat] for lon, lat in part] for part in parts]}
 
 
