@@ -30,6 +30,20 @@
     });
   }
 
+  /** A route's parts and, for a part running past ±180° (joined across the antimeridian), its
+   * copy one world over, so the line is whole whichever copy of the world is in view. */
+  function wrapped(parts) {
+    var copies = [];
+    parts.forEach(function (part) {
+      var lons = part.map(function (c) { return c[0]; });
+      [[Math.max.apply(null, lons) > 180, -360], [Math.min.apply(null, lons) < -180, 360]]
+        .forEach(function (shift) {
+          if (shift[0]) copies.push(part.map(function (c) { return [c[0] + shift[1], c[1]]; }));
+        });
+    });
+    return parts.concat(copies);
+  }
+
   function create(map, doc, events, kinds) {
     var renderer = L.canvas({ padding: 0.5, tolerance: TOLERANCE });
 
@@ -105,12 +119,15 @@
           feature.extras = feature.extras.concat(arrows(parts, kind.color));
         }
       } else {
-        feature.line = L.polyline(latlngs(geom.c), { color: kind.color, weight: 3,
+        var drawnParts = wrapped(geom.c);
+        feature.ownParts = geom.c.length;
+        feature.bounds = L.latLngBounds([].concat.apply([], latlngs(geom.c)));
+        feature.line = L.polyline(latlngs(drawnParts), { color: kind.color, weight: 3,
           opacity: 0.95, dashArray: style.dash, renderer: renderer });
         feature.line.geomapFeature = feature;
-        feature.halo = L.polyline(latlngs(geom.c), { color: "#fff", weight: 6,
+        feature.halo = L.polyline(latlngs(drawnParts), { color: "#fff", weight: 6,
           opacity: 0.7, interactive: false, renderer: renderer });
-        feature.arrows = arrows(geom.c, kind.color);
+        feature.arrows = arrows(drawnParts, kind.color);
         feature.color = kind.color;
         feature.extras = [feature.halo].concat(feature.arrows);
       }
@@ -135,7 +152,7 @@
       if (color === feature.color) return;
       feature.color = color;
       feature.arrows.forEach(function (a) { group.removeLayer(a); });
-      feature.arrows = arrows(feature.geom.c, color);
+      feature.arrows = arrows(wrapped(feature.geom.c), color);
       feature.extras = [feature.halo].concat(feature.arrows);
       if (feature.onMap) feature.arrows.forEach(function (a) { group.addLayer(a); });
     }
@@ -365,7 +382,8 @@
         return map.latLngToContainerPoint(feature.latlng).add(L.point(feature.offset));
       }
       var pts = feature.line.getLatLngs();
-      var flat = [].concat.apply([], pts.length && Array.isArray(pts[0]) ? pts : [pts]);
+      pts = pts.length && Array.isArray(pts[0]) ? pts.slice(0, feature.ownParts) : [pts];
+      var flat = [].concat.apply([], pts);  // the route itself, not its copy one world over
       return map.latLngToContainerPoint(flat[Math.floor(flat.length / 2)]);
     }
 
@@ -405,7 +423,7 @@
 
     function bounds(list) {
       var b = L.latLngBounds([]);
-      list.forEach(function (f) { b.extend(f.latlng || f.line.getBounds()); });
+      list.forEach(function (f) { b.extend(f.latlng || f.bounds); });
       return b;
     }
 
