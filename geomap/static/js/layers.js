@@ -16,6 +16,7 @@
   var TOLERANCE = 6;  // pixels around a line that count as "on" it
   var ICON = 24;      // marker size: a touch target of at least 24 px
   var CLUSTER_MAX_ZOOM = 16;  // past it every place is drawn on its own
+  var CLUSTER_RADIUS = 30;    // pixels: markers (24) this close would overlap, clusters (26-38) too
   var MIXED = "#555";  // a route carrying events of several kinds
 
   /** A route's width for the number of shown events on it: 3 px for one, growing with the
@@ -236,7 +237,7 @@
           properties: { place: place.index, count: count, kinds: perKind } });
       });
       /* extent 256 makes supercluster's zoom levels and pixel radius Leaflet's. */
-      index = new Supercluster({ radius: ICON, extent: 256, maxZoom: CLUSTER_MAX_ZOOM,
+      index = new Supercluster({ radius: CLUSTER_RADIUS, extent: 256, maxZoom: CLUSTER_MAX_ZOOM,
         map: function (p) { return { count: p.count, kinds: Object.assign({}, p.kinds) }; },
         reduce: function (acc, p) {
           acc.count += p.count;
@@ -260,7 +261,7 @@
 
     /* A ring split by kind (colours in proportion to the events of each), the count inside. */
     function clusterIcon(props) {
-      var size = props.count < 10 ? 30 : props.count < 100 ? 36 : props.count < 1000 ? 42 : 48;
+      var size = props.count < 10 ? 26 : props.count < 100 ? 30 : props.count < 1000 ? 34 : 38;
       var stops = [], at = 0;
       Object.keys(props.kinds).sort().forEach(function (k) {
         var next = at + (100 * props.kinds[k]) / props.count;
@@ -365,7 +366,7 @@
       if (dirty) buildIndex();
       var c = feature.place.coords;
       for (var z = zoom; z <= CLUSTER_MAX_ZOOM; z++) {
-        var pad = (4 * ICON * 360) / (256 * Math.pow(2, z));
+        var pad = (4 * CLUSTER_RADIUS * 360) / (256 * Math.pow(2, z));
         var near = index.getClusters([c[0] - pad, Math.max(c[1] - pad, -90), c[0] + pad,
           Math.min(c[1] + pad, 90)], z);
         var alone = near.some(function (item) {
