@@ -227,6 +227,28 @@ def test_keyboard_enters_clusters_until_an_event_opens(open_map, dense_map, size
     assert opened.errors == []
 
 
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_event_list_opens_an_event_out_of_its_cluster(open_map, dense_map, size):
+    html, rows = dense_map
+    opened = open_map(html, viewport=size)
+    page = opened.page
+    page.wait_for_function("window.geomap.drawnAt !== null")
+    row = rows[2500]
+    x, y = point_of(page, row["id"])
+    assert page.evaluate(UNDER, [x, y]) != "marker"  # clustered at the first view
+    if size == PHONE:
+        page.locator(".gm-list summary").click()
+    page.get_by_role("searchbox", name="Search events").fill(row["title"])
+    page.locator(".gm-item").first.click()
+    page.wait_for_selector(".leaflet-popup-content .gm-event h3")
+    assert page.locator(".leaflet-popup-content .gm-event h3").inner_text() == row["title"]
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".leaflet-popup", state="detached")
+    # (on a phone the list folded away when the popup opened)
+    assert page.evaluate(UNDER, list(point_of(page, row["id"]))) == "marker"
+    assert opened.errors == []
+
+
 # The route's canvas pixels at screen points: the colour drawn there (Leaflet's canvas renderer
 # draws every route; markers and the basemap are elsewhere).
 PIXELS = """(points) => {
