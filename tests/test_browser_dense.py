@@ -78,6 +78,14 @@ def dense_map(tmp_path_factory):
     return out, rows
 
 
+def open_dense(open_map, dense_map, size, fragment=""):
+    """The dense map opened at ``size``, once every feature is drawn; with its rows."""
+    html, rows = dense_map
+    opened = open_map(html, viewport=size, fragment=fragment)
+    opened.page.wait_for_function("window.geomap.drawnAt !== null")
+    return opened, opened.page, rows
+
+
 # What is drawn now, read from the page: clusters with their counts, and point markers with
 # the number of events each holds ("(and 3 more here)" in its accessible name).
 DRAWN = """() => {
@@ -158,10 +166,7 @@ def fit(page) -> None:
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_dense_points_cluster_and_every_sampled_event_is_reached_by_clicking(
         open_map, dense_map, size):
-    html, rows = dense_map
-    opened = open_map(html, viewport=size)
-    page = opened.page
-    page.wait_for_function("window.geomap.drawnAt !== null")
+    opened, page, rows = open_dense(open_map, dense_map, size)
     assert shown_count(page) == N
     drawn = page.evaluate(DRAWN)
     clusters = drawn["clusters"]
@@ -183,24 +188,19 @@ def test_dense_points_cluster_and_every_sampled_event_is_reached_by_clicking(
 
 
 def test_filters_recount_the_clusters(open_map, dense_map):
-    html, rows = dense_map
-    opened = open_map(html, viewport=DESKTOP)
-    page = opened.page
-    page.wait_for_function("window.geomap.drawnAt !== null")
+    opened, page, rows = open_dense(open_map, dense_map, DESKTOP)
     page.locator("input[name=gm-confidence][value=confirmed]").check()
     confirmed = [r for r in rows if r["confidence"] == "confirmed"]
     points = [r for r in confirmed if " > " not in r["places"]]
     assert shown_count(page) == len(confirmed) < N
     drawn = page.evaluate(DRAWN)
     assert sum(c["count"] for c in drawn["clusters"]) + sum(drawn["markers"]) == len(points)
+    assert opened.errors == []
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_keyboard_enters_clusters_until_an_event_opens(open_map, dense_map, size):
-    html, _ = dense_map
-    opened = open_map(html, viewport=size)
-    page = opened.page
-    page.wait_for_function("window.geomap.drawnAt !== null")
+    opened, page, _ = open_dense(open_map, dense_map, size)
     focused = "() => document.activeElement.className"
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -229,10 +229,7 @@ def test_keyboard_enters_clusters_until_an_event_opens(open_map, dense_map, size
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_event_list_opens_an_event_out_of_its_cluster(open_map, dense_map, size):
-    html, rows = dense_map
-    opened = open_map(html, viewport=size)
-    page = opened.page
-    page.wait_for_function("window.geomap.drawnAt !== null")
+    opened, page, rows = open_dense(open_map, dense_map, size)
     row = rows[2500]
     x, y = point_of(page, row["id"])
     assert page.evaluate(UNDER, [x, y]) != "marker"  # clustered at the first view
@@ -288,12 +285,9 @@ def _thickness(page, x: float, y: float, rgb) -> int:
 def test_tokyo_los_angeles_is_one_wide_line_over_the_pacific(open_map, dense_map, size, centre):
     """Centred on the Pacific from either side of ±180° (a reader panning east or west), the
     route is one unbroken line from Tokyo to Los Angeles."""
-    html, rows = dense_map
     zoom = 3 if size == DESKTOP else 2
     view = f"#map={zoom}/35.0000/{centre:.4f}"
-    opened = open_map(html, viewport=size, fragment=view)
-    page = opened.page
-    page.wait_for_function("window.geomap.drawnAt !== null")
+    opened, page, rows = open_dense(open_map, dense_map, size, view)
     page.wait_for_timeout(300)
     shift = 0 if centre > 0 else -360
     route = page.evaluate(ROUTE_POINTS, [0, shift])
@@ -336,8 +330,6 @@ def test_tokyo_los_angeles_is_one_wide_line_over_the_pacific(open_map, dense_map
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_axe_finds_no_serious_violation_on_the_dense_map(open_map, dense_map, size):
-    html, _ = dense_map
-    opened = open_map(html, viewport=size)
-    opened.page.wait_for_function("window.geomap.drawnAt !== null")
-    assert opened.page.locator(".gm-cluster").count() > 0
-    assert run_axe(opened.page) == []
+    _, page, _ = open_dense(open_map, dense_map, size)
+    assert page.locator(".gm-cluster").count() > 0
+    assert run_axe(page) == []
