@@ -139,8 +139,9 @@
      * its best-attested event, and a width that grows with their number. */
     function restyle(feature) {
       var list = feature.shown.length ? feature.shown : feature.events;
-      var kindIds = list.map(function (ev) { return ev.kind; })
-        .filter(function (k, i, all) { return all.indexOf(k) === i; });
+      var seen = Object.create(null);
+      list.forEach(function (ev) { seen[ev.kind] = true; });
+      var kindIds = Object.keys(seen);
       var best = list.reduce(function (a, ev) { return ev.level > a.level ? ev : a; }, list[0]);
       var color = kindIds.length === 1 ? kinds[kindIds[0]].color : MIXED;
       var weight = routeWidth(list.length);
@@ -213,6 +214,8 @@
     var drawnMarkers = [];   // point markers and cluster markers on the map now
     var clusterMarkers = Object.create(null);  // cluster id -> marker, for this index
     var pending = false;
+    var clustersNow = [];    // ids of the clusters drawn now
+    var inClusters = null;   // place index -> true, for the clusters drawn now (lazily)
 
     function stale() {
       dirty = true;
@@ -330,13 +333,13 @@
       var items = index.getClusters([west, Math.max(area.getSouth(), -90), east,
         Math.min(area.getNorth(), 90)], zoom);
       var want = [];
-      places.forEach(function (place) { place.drawn = false; place.clustered = false; });
+      places.forEach(function (place) { place.drawn = false; });
+      clustersNow = [];
+      inClusters = null;
       items.forEach(function (item) {
         if (item.properties.cluster) {
           want.push(clusterMarker(item));
-          index.getLeaves(item.properties.cluster_id, Infinity).forEach(function (leaf) {
-            places[leaf.properties.place].clustered = true;
-          });
+          clustersNow.push(item.properties.cluster_id);
         } else {
           var place = places[item.properties.place];
           place.drawn = true;
@@ -355,7 +358,16 @@
       if (!feature.onMap) return false;
       if (!feature.marker) return map.hasLayer(feature.layer);
       refresh();
-      return feature.place.drawn || feature.place.clustered;
+      if (feature.place.drawn) return true;
+      if (!inClusters) {  // the places inside the drawn clusters, found only when asked
+        inClusters = Object.create(null);
+        clustersNow.forEach(function (id) {
+          index.getLeaves(id, Infinity).forEach(function (leaf) {
+            inClusters[leaf.properties.place] = true;
+          });
+        });
+      }
+      return !!inClusters[feature.place.index];
     }
 
     /** The least zoom, at or above the current one, at which a point feature's place is drawn
