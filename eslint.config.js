@@ -6,7 +6,7 @@ const js = require("@eslint/js");
 const browser = {
   window: "readonly", document: "readonly", location: "readonly", history: "readonly",
   navigator: "readonly", requestAnimationFrame: "readonly", performance: "readonly",
-  self: "readonly", L: "readonly", URLSearchParams: "readonly", setTimeout: "readonly",
+  self: "readonly", L: "readonly", Supercluster: "readonly", URLSearchParams: "readonly", setTimeout: "readonly",
   clearTimeout: "readonly", matchMedia: "readonly", getComputedStyle: "readonly",
   geomapCore: "readonly", geomapDecode: "readonly", geomapTime: "readonly", geomapPage: "writable",
 };

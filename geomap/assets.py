@@ -29,6 +29,7 @@ class Asset:
 
 LEAFLET = "leaflet@1.9.4"
 DECORATOR = "leaflet-polylinedecorator@1.6.0"
+SUPERCLUSTER = "supercluster@9.1.0"
 
 ASSETS = (
     Asset(
@@ -42,6 +43,10 @@ ASSETS = (
     Asset(
         "polyline_decorator", "js", DECORATOR, "dist/leaflet.polylineDecorator.js",
         "sha384-FhPn/2P/fJGhQLeNWDn9B/2Gml2bPOrKJwFqJXgR3xOPYxWg5mYQ5XZdhUSugZT0",
+    ),
+    Asset(
+        "supercluster", "js", SUPERCLUSTER, "dist/supercluster.min.js",
+        "sha384-b2jocofijO1GAbpdMm3wr8T1DXJnb3YV2zs8ZTQ+WsdJg8wvzbb/6DtCdPSZjlnf",
     ),
     Asset(
         "leaflet_layers_png", "img", LEAFLET, "dist/images/layers.png",
@@ -195,9 +200,8 @@ def fetch_all(*, npm: bool = False) -> list:
             missing.append(asset)
     if npm and missing:
         _from_npm(missing)
-    else:
-        for asset in missing:
-            ensure(asset)
+    elif missing:
+        resolve_assets()  # the CDN, else the npm registry for what it cannot give
     return [cache_path(asset) for asset in ASSETS if read_verified(asset)]
 
 

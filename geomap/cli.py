@@ -413,7 +413,8 @@ def add(data_dir, dry_run, event_id, **values):
 @click.option("--npm", is_flag=True,
               help="Take the files from the npm registry's packages instead of the CDN.")
 def fetch_assets(data_dir, npm):
-    """Download the pinned scripts and styles that maps inline, verifying checksums.
+    """Download the pinned scripts and styles that maps inline, verifying checksums: from the
+    CDN, and from the npm registry for any file the CDN cannot give (or all of them with --npm).
 
     The cache is per user (GEOMAP_ASSETS names another folder), so --data is accepted and
     ignored.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .assemble import Assembly, Shape
 from .gazetteer import fold
 from .records import Event, cited_sources
-from .routes import join_antimeridian
+from .routes import MERCATOR_MAX_LAT, clip_polar, join_antimeridian
 from .safety import clean_text, safe_url
 from .schema import (
     CONFIDENCE_LEVELS,
@@ -66,13 +66,20 @@ class _Table:
         return self.index[key]
 
 
+def _inside_mercator(part) -> bool:
+    lats = [lat for _, lat in part]
+    return max(lats) <= MERCATOR_MAX_LAT and min(lats) >= -MERCATOR_MAX_LAT
+
+
 def _geom(shape: Shape) -> dict:
-    """A point, or a line's parts joined across the antimeridian (the map wraps the world)."""
+    """A point, or a line's parts joined across the antimeridian (the map wraps the world) and
+    cut at Web Mercator's edge near the poles (a line wholly beyond it is kept as it is)."""
     if shape[0] == "P":
         return {"t": "P", "c": list(shape[1])}
-    if len(shape) == 2:  # one part: nothing to join, already rounded by ``routes``
-        return {"t": "L", "c": [list(map(list, shape[1]))]}
-    parts = join_antimeridian([list(part) for part in shape[1:]])
+    parts = [list(part) for part in shape[1:]]
+    if len(parts) == 1 and _inside_mercator(parts[0]):  # nothing to join or cut: as routed
+        return {"t": "L", "c": [list(map(list, parts[0]))]}
+    parts = join_antimeridian(clip_polar(parts) or parts)
     return {"t": "L", "c": [[[round(lon, 5), lat] for lon, lat in part] for part in parts]}
 
 

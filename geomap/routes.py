@@ -78,6 +78,40 @@ def join_antimeridian(parts: Parts) -> Parts:
     return joined
 
 
+#: Web Mercator's edge: a web map draws nothing nearer the poles, and clamps what is.
+MERCATOR_MAX_LAT = 85.05112878
+
+
+def clip_polar(parts: Parts, limit: float = MERCATOR_MAX_LAT) -> Parts:
+    """Parts cut where they pass beyond latitude ±``limit``, the piece beyond dropped, so a web
+    map does not clamp a route over the pole to its edge and draw it along the top.
+
+    >>> clip_polar([[(0.0, 80.0), (0.0, 88.0), (180.0, 88.0), (180.0, 80.0)]], 84.0)
+    [[(0.0, 80.0), (0.0, 84.0)], [(180.0, 84.0), (180.0, 80.0)]]
+    >>> clip_polar([[(10.0, 0.0), (20.0, 10.0)]])
+    [[(10.0, 0.0), (20.0, 10.0)]]
+    """
+    def edge(a: LonLat, b: LonLat) -> LonLat:
+        bound = limit if max(a[1], b[1]) > limit else -limit
+        t = (bound - a[1]) / (b[1] - a[1])
+        return (a[0] + t * (b[0] - a[0]), bound)
+
+    out: Parts = []
+    for part in parts:
+        piece: list[LonLat] = []
+        for i, point in enumerate(part):
+            inside = abs(point[1]) <= limit
+            if i and inside != (abs(part[i - 1][1]) <= limit):
+                piece.append(edge(part[i - 1], point))
+                if not inside:
+                    out.append(piece)
+                    piece = []
+            if inside:
+                piece.append(tuple(point))
+        out.append(piece)
+    return [piece for piece in out if len(piece) > 1]
+
+
 def _round(parts: Parts) -> Parts:
     return [[(round(lon, DIGITS), round(lat, DIGITS)) for lon, lat in part] for part in parts]
 

@@ -363,7 +363,9 @@ def test_fetch_assets_accepts_data(cdn_files, tmp_path):
     env = {**os.environ, "GEOMAP_ASSETS": str(folder)}
     result = geomap("fetch-assets", "--data", "data", env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"6 pinned assets verified in {folder}\n"
+    from geomap.assets import ASSETS
+
+    assert result.stdout == f"{len(ASSETS)} pinned assets verified in {folder}\n"
 
 
 def test_places_limit_without_a_query(basic_data):

@@ -11,7 +11,14 @@ from shapely.geometry import LineString, shape
 from shapely.ops import unary_union
 
 from geomap import routes
-from geomap.routes import geodesic_path, sea_path, split_antimeridian
+from geomap.payload import _geom
+from geomap.routes import (
+    MERCATOR_MAX_LAT,
+    clip_polar,
+    geodesic_path,
+    sea_path,
+    split_antimeridian,
+)
 
 PERSIAN_GULF_PORT = (56.2, 27.15)  # Bandar Abbas (lon, lat)
 CARDON_REFINERY = (-70.216, 11.629)
@@ -127,3 +134,71 @@ def test_a_sea_lane_names_the_straits_it_passes_and_caches_them(tmp_path):
     assert len(entries) == 1
     entries[0].write_text('["suez", "<script>"]')  # damaged: computed again, not trusted
     assert route_passages(stops, cache) == names
+
+
+ANCHORAGE, OSLO = (-149.90, 61.22), (10.75, 59.91)
+LOS_ANGELES = (-118.41, 33.94)
+
+
+def _along_edge(parts) -> list:
+    """Segments drawn at Web Mercator's edge: both ends at or beyond ±85.05°."""
+    return [
+        (a, b) for part in parts for a, b in itertools.pairwise(part)
+        if abs(a[1]) >= MERCATOR_MAX_LAT - 1e-6 and abs(b[1]) >= MERCATOR_MAX_LAT - 1e-6
+    ]
+
+
+def test_a_flight_over_the_pole_is_cut_at_the_maps_edge_not_drawn_along_it():
+    over = geodesic_path([(-100.0, 60.0), (80.0, 60.0)])  # due north, over the pole, due south
+    assert max(lat for part in over for _, lat in part) > 89.9
+    drawn = _geom(("L", *over))["c"]
+    assert len(drawn) == 2
+    assert all(abs(lat) <= MERCATOR_MAX_LAT + 1e-9 for part in drawn for _, lat in part)
+    assert _along_edge(drawn) == []
+    # Each piece keeps its own meridian up to the edge: no vertex was moved sideways.
+    assert {lon for lon, _ in drawn[0]} == {-100.0} and {lon for lon, _ in drawn[1]} == {80.0}
+    assert drawn[0][0] == [-100.0, 60.0] and drawn[1][-1] == [80.0, 60.0]
+    assert drawn[0][-1][1] == pytest.approx(MERCATOR_MAX_LAT, abs=1e-5)
+
+
+def test_a_flight_near_the_pole_is_cut_where_it_leaves_the_map():
+    high = geodesic_path([(-150.0, 80.0), (30.0, 82.0)])  # passes within a few km of the pole
+    drawn = _geom(("L", *high))["c"]
+    assert len(drawn) == 2 and _along_edge(drawn) == []
+    kept = [p for part in high for p in part if abs(p[1]) <= MERCATOR_MAX_LAT]
+    assert [tuple(p) for part in drawn for p in part if abs(p[1]) < MERCATOR_MAX_LAT - 1e-6] == kept
+
+
+def test_anchorage_to_oslo_stays_below_the_edge_and_is_not_cut():
+    parts = geodesic_path([ANCHORAGE, OSLO])
+    assert clip_polar(parts) == parts
+
+
+def test_tokyo_to_los_angeles_is_one_line_over_the_pacific():
+    drawn = _geom(("L", *geodesic_path([TOKYO, LOS_ANGELES])))["c"]
+    assert len(drawn) == 1
+    lons = [lon for lon, _ in drawn[0]]
+    assert lons[0] == TOKYO[0] and lons[-1] == pytest.approx(LOS_ANGELES[0] + 360)
+    assert all(abs(b - a) < 5 for a, b in itertools.pairwise(lons))
+
+
+def test_a_line_wholly_beyond_the_edge_is_kept_rather_than_lost():
+    near_pole = [[(0.0, 86.0), (90.0, 87.0)]]
+    assert clip_polar(near_pole) == []
+    assert _geom(("L", *near_pole))["c"] == [[[0.0, 86.0], [90.0, 87.0]]]
+
+
+any_lat = st.floats(-90, 90, allow_nan=False)
+
+
+@given(st.lists(st.tuples(st.floats(-179, 179, allow_nan=False), any_lat), min_size=2, max_size=30))
+def test_clipped_parts_keep_every_vertex_inside_and_add_only_edge_points(coords):
+    parts = split_antimeridian(coords)
+    clipped = clip_polar(parts)
+    inside = [p for part in parts for p in part if abs(p[1]) <= MERCATOR_MAX_LAT]
+    assert [p for part in clipped for p in part if abs(p[1]) < MERCATOR_MAX_LAT] == [
+        p for p in inside if abs(p[1]) < MERCATOR_MAX_LAT
+    ]
+    for part in clipped:
+        assert len(part) >= 2
+        assert all(abs(lat) <= MERCATOR_MAX_LAT + 1e-9 for _, lat in part)

@@ -184,8 +184,9 @@
     var anchor = f.latlng || layers.anchorLatLng(f);
     if (move) {
       var inView = map.getBounds().pad(-0.1).contains(anchor);
-      if (!inView || map.getZoom() < 4) {
-        map.setView(anchor, Math.max(map.getZoom(), 5), { animate: false });
+      var reveal = layers.revealZoom(f);  // out of any cluster
+      if (!inView || map.getZoom() < 4 || reveal > map.getZoom()) {
+        map.setView(anchor, Math.max(map.getZoom(), 5, reveal), { animate: false });
       }
     }
     var point = layers.anchorPoint(f);
@@ -370,11 +371,10 @@
     shownIds: function () {
       return events.filter(function (ev) { return shownFlags[ev.index]; }).map(function (ev) { return ev.id; });
     },
-    /* Events drawn now: shown by the filters, with their feature on the map. */
+    /* Events drawn now: shown by the filters, with their feature on the map (or in a cluster). */
     drawnCount: function () {
       return events.filter(function (ev) {
-        var f = layers.featureOf[ev.index];
-        return shownFlags[ev.index] && f.onMap && map.hasLayer(f.layer);
+        return shownFlags[ev.index] && layers.drawn(layers.featureOf[ev.index]);
       }).length;
     },
     featureCount: function () { return layers.features.length; },

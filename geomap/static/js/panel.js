@@ -451,6 +451,10 @@
       box.appendChild(el("h2", null, "Marks"));
       var marks = el("ul", "gm-marks");
       legendRow(marks, ui.line("#444", null), "Route (shipment, flight); arrows show direction");
+      legendRow(marks, ui.line("#555", null, 8), "Wider route: more events on it (width grows " +
+        "with their square root); grey when they are of several kinds");
+      legendRow(marks, el("i", "gm-cluster-note", "12"), "Events close together: click or " +
+        "press Enter to zoom in until they separate");
       legendRow(marks, ui.line("#444", "4 5", 1.5), "Travel to a visit or other event");
       legendRow(marks, areaSwatch(), "Outlined area: the place is known only to its " +
         "country or state; its mark sits inside, and travel ends at its edge");

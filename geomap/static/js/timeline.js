@@ -467,8 +467,8 @@
             m.classList.add("gm-linked");
             lit.push({ off: function () { m.classList.remove("gm-linked"); } });
           } else if (f.line) {
-            f.line.setStyle({ weight: 6 });
-            lit.push({ off: function () { f.line.setStyle({ weight: 3 }); } });
+            f.line.setStyle({ weight: (f.width || 3) + 3 });  // wider by the route's count
+            lit.push({ off: function () { f.line.setStyle({ weight: f.width || 3 }); } });
           }
         }
         var b = api.list.buttonFor(ev.id);
