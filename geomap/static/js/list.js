@@ -55,28 +55,41 @@
       return li;
     }
 
+    var nodes = Object.create(null);  // event index -> its list item, built once
+    var listed = [];                     // the events in the list now
+
     function render() {
-      var found = shown.filter(function (ev) { return geomapDecode.found(ev, doc, query); });
-      ul.textContent = "";
-      found.slice(0, MAX_ITEMS).forEach(function (ev) { ul.appendChild(item(ev)); });
-      count.textContent = found.length + (found.length === 1 ? " event" : " events") +
-        (query ? " match" + (found.length === 1 ? "es" : "") : " shown");
-      more.textContent = found.length > MAX_ITEMS
-        ? "The first " + MAX_ITEMS + " are listed; search to find the others." : "";
+      var test = geomapDecode.searcher(doc, query);
+      var found = test ? shown.filter(test) : shown;
+      var first = found.length > MAX_ITEMS ? found.slice(0, MAX_ITEMS) : found;
+      /* A brush step often keeps the first items: the list is rebuilt only when they change. */
+      if (first.length !== listed.length || first.some(function (ev, i) { return ev !== listed[i]; })) {
+        var rows = document.createDocumentFragment();
+        first.forEach(function (ev) {
+          rows.appendChild(nodes[ev.index] || (nodes[ev.index] = item(ev)));
+        });
+        ul.textContent = "";
+        ul.appendChild(rows);
+        listed = first;
+      }
+      setText(count, found.length + (found.length === 1 ? " event" : " events") +
+        (query ? " match" + (found.length === 1 ? "es" : "") : " shown"));
+      setText(more, found.length > MAX_ITEMS
+        ? "The first " + MAX_ITEMS + " are listed; search to find the others." : "");
     }
 
-    /** Show these events (already filtered), by date. */
+    /* A status line is announced when its text changes, not when it is written again. */
+    function setText(node, text) { if (node.textContent !== text) node.textContent = text; }
+
+    /** Show these events (already filtered, in date order: decode.byDate). */
     function update(events) {
-      shown = events.slice().sort(geomapDecode.byDate);
+      shown = events;
       render();
     }
 
     function buttonFor(id) {
-      var found = null;
-      ul.querySelectorAll("button.gm-item").forEach(function (b) {
-        if (b.dataset.id === id) found = b;
-      });
-      return found;
+      var ev = listed.filter(function (x) { return x.id === id; })[0];
+      return ev ? nodes[ev.index].firstChild : null;
     }
 
     return { control: control, update: update, buttonFor: buttonFor };

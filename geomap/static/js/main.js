@@ -22,7 +22,8 @@
   var narrow = map.getSize().x < 600;
   var state = { options: core.emptyOptions(), crit: null };
   state.crit = core.criteria(state.options, vocab);
-  var shownFlags = new Array(events.length);
+  var selection = geomapTime.selection(events, function (ev) { return ev.kind; });
+  var shownFlags = selection.flags;
   var longestName = doc.names.concat(doc.places.map(function (p) { return p.name; }))
     .reduce(function (n, name) { return Math.max(n, name.length); }, 0);
 
@@ -102,18 +103,18 @@
 
   /* ---- Filtering ---- */
 
+  /* Events by date, sorted once: the list shows them in this order. */
+  var byDate = events.slice().sort(decode.byDate);
+
   function apply() {
     state.crit = core.criteria(state.options, vocab);
-    var shown = 0, perKind = Object.create(null), shownEvents = [];
-    events.forEach(function (ev, i) {
-      shownFlags[i] = core.matches(ev, state.crit);
-      if (shownFlags[i]) {
-        shown += 1;
-        perKind[ev.kind] = (perKind[ev.kind] || 0) + 1;
-        shownEvents.push(ev);
-      }
-    });
-    layers.features.forEach(function (f) {
+    /* Only the events whose answer changed are redrawn (a brush step tests few again). */
+    var flipped = selection.update(state.crit, core.matches);
+    var changed = new Set();
+    flipped.forEach(function (i) { changed.add(layers.featureOf[i]); });
+    var shownEvents = byDate.filter(function (ev) { return shownFlags[ev.index]; });
+    var shown = selection.shown(), perKind = selection.counts();
+    changed.forEach(function (f) {
       f.shown = f.events.filter(function (ev) { return shownFlags[ev.index]; });
       layers.setShown(f, f.shown.length > 0);
       if (f.marker && f.marker.getElement()) label(f);
@@ -122,7 +123,7 @@
     filterPanel.update(shown, events.length);
     legend.update(perKind);
     list.update(shownEvents);
-    if (timeline) timeline.update();
+    if (timeline) timeline.update(flipped);
     return shown;
   }
 
