@@ -103,8 +103,18 @@
 
   /* ---- Filtering ---- */
 
-  /* Events by date, sorted once: the list shows them in this order. */
-  var byDate = events.slice().sort(decode.byDate);
+  /* Indexes of the events by date, sorted once (the list's order), and of each feature's. */
+  var byDate = Int32Array.from(events.slice().sort(decode.byDate), function (ev) { return ev.index; });
+  var indexesOf = new Map(layers.features.map(function (f) {
+    return [f, Int32Array.from(f.events, function (ev) { return ev.index; })];
+  }));
+
+  /** The shown events among these indexes, in their order. */
+  function shownAmong(indexes) {
+    var out = [];
+    for (var k = 0; k < indexes.length; k++) if (shownFlags[indexes[k]]) out.push(events[indexes[k]]);
+    return out;
+  }
 
   function apply() {
     state.crit = core.criteria(state.options, vocab);
@@ -112,10 +122,10 @@
     var flipped = selection.update(state.crit, core.matches);
     var changed = new Set();
     flipped.forEach(function (i) { changed.add(layers.featureOf[i]); });
-    var shownEvents = byDate.filter(function (ev) { return shownFlags[ev.index]; });
+    var shownEvents = shownAmong(byDate);
     var shown = selection.shown(), perKind = selection.counts();
     changed.forEach(function (f) {
-      f.shown = f.events.filter(function (ev) { return shownFlags[ev.index]; });
+      f.shown = shownAmong(indexesOf.get(f));
       layers.setShown(f, f.shown.length > 0);
       if (f.marker && f.marker.getElement()) label(f);
     });
