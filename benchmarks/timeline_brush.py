@@ -18,7 +18,8 @@ time goes, by function.
 
 Usage: python benchmarks/timeline_brush.py [--events 100000] [--steps 12] [--rounds 2]
                                            [--baseline 49bf808] [--profile]
-                                           [--work benchmarks/work] [--output benchmarks/TIMELINE.md]
+                                           [--work benchmarks/work]
+                                           [--output benchmarks/TIMELINE.md]
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def top_functions(profile: dict, count: int = 12) -> list[str]:
     nodes = {node["id"]: node for node in profile["nodes"]}
     self_us: dict[str, float] = {}
     samples, deltas = profile.get("samples", []), profile.get("timeDeltas", [])
-    for sample, delta in zip(samples, deltas[1:] + [0], strict=True):
+    for sample, delta in zip(samples, [*deltas[1:], 0], strict=True):
         frame = nodes[sample]["callFrame"]
         where = frame["url"].rsplit("/", 1)[-1][:30]
         key = f"{frame['functionName'] or '(anonymous)'} {where}:{frame['lineNumber'] + 1}"
@@ -114,7 +115,8 @@ def top_functions(profile: dict, count: int = 12) -> list[str]:
 def summary(values: list[float]) -> str:
     quartiles = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
     return (f"median {statistics.median(values):.1f} ms (quartiles {quartiles[0]:.1f}–"
-            f"{quartiles[2]:.1f}, min {min(values):.1f}, max {max(values):.1f}; {len(values)} steps)")
+            f"{quartiles[2]:.1f}, min {min(values):.1f}, max {max(values):.1f}; "
+            f"{len(values)} steps)")
 
 
 def main() -> None:
@@ -167,7 +169,8 @@ def main() -> None:
                     cdp.send("Profiler.start")
                 results, histogram, marks = brush(page, args.steps)
                 if cdp is not None:
-                    profile_lines += [f"{name}:"] + top_functions(cdp.send("Profiler.stop")["profile"])
+                    profile = cdp.send("Profiler.stop")["profile"]
+                    profile_lines += [f"{name}:", *top_functions(profile)]
                 figures[name]["work"] += [r["work"] for r in results]
                 figures[name]["painted"] += [r["painted"] for r in results]
                 figures[name]["last"] = results[-1]["text"]

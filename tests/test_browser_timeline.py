@@ -506,7 +506,8 @@ def test_play_leaves_a_fading_trail_that_is_not_counted(open_map, precision_map,
     may, jun, jul, aug, sep = snaps
     # In its month the event is drawn in full and counted.
     assert may["opacity"] == 1 and may["hidden"] is None and may["clickable"]
-    assert may["showing"] == f"Showing {cli_count(PRECISION, '--since', '2020-05', '--until', '2020-05')} of 6 events"
+    count = cli_count(PRECISION, "--since", "2020-05", "--until", "2020-05")
+    assert may["showing"] == f"Showing {count} of 6 events"
     # The window passed it: drawn ever fainter for three steps, then gone.
     assert jun["opacity"] == pytest.approx(0.55, abs=0.02)
     assert jul["opacity"] == pytest.approx(0.30, abs=0.02)
