@@ -1,7 +1,8 @@
 """How long a brush move on the timeline takes to update the map, at 100,000 events.
 
 Renders a synthetic dataset (benchmarks/synthetic.py), opens it in headless Chromium (offline,
-CDN files from the asset cache), presses the mouse on the timeline strip and drags it in steps.
+CDN files from the asset cache), presses the mouse on the timeline strip and drags it in steps, to the right and then back past
+where it started, so that both ends of the range move.
 For each step it measures:
 
 - *work*: from the start of the animation frame that applies the brush to the "Showing X of Y"
@@ -88,9 +89,16 @@ def brush(page, steps: int) -> tuple[list[dict], bool, int]:
     page.mouse.move(x + 8, y)  # starts the brush
     page.wait_for_timeout(500)
     results = []
-    for _ in range(steps):
+    # Half the steps move the brush's end to the right, the other half bring it back past its
+    # start, to the left, so that the start moves too (and the list's first rows change).
+    right, left = box["x"] + box["width"] * 0.7, box["x"] + box["width"] * 0.05
+    half = steps // 2
+    for k in range(steps):
         page.evaluate(WATCH)
-        x += box["width"] * 0.5 / steps
+        if k < half:
+            x += (right - x) / (half - k)
+        else:
+            x += (left - x) / (steps - k)
         page.mouse.move(x, y)
         results.append(page.evaluate("window.__brushStep"))
     page.mouse.up()

@@ -40,12 +40,16 @@
     column.appendChild(element);
     control.getContainer = function () { return element; };
 
+    var glyphs = Object.create(null);  // one glyph per kind and confidence, cloned per item
+
     function item(ev) {
       var li = el("li");
       var b = ui.button("gm-item");
       b.dataset.id = ev.id;
       var kind = ctx.kinds[ev.kind];
-      b.appendChild(ui.glyph(kind, doc.styles[ev.confidence], 14));
+      var key = ev.kind + " " + ev.confidence;
+      if (!glyphs[key]) glyphs[key] = ui.glyph(kind, doc.styles[ev.confidence], 14);
+      b.appendChild(glyphs[key].cloneNode(true));
       var text = el("span", "gm-item-text");
       text.appendChild(el("span", "gm-item-date", ev.date_label + " · " + kind.label));
       text.appendChild(el("span", "gm-item-title", ev.title));
