@@ -127,6 +127,17 @@ def top_functions(profile: dict, count: int = 12) -> list[str]:
     return [f"{us / 1000:8.1f} ms {100 * us / total:5.1f} %  {key}" for key, us in ranked]
 
 
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def summary(values: list[float]) -> str:
     quartiles = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
     return (f"median {statistics.median(values):.1f} ms (quartiles {quartiles[0]:.1f}–"
@@ -192,6 +203,7 @@ def main() -> None:
                 figures[name]["last"] = results[-1]["text"]
                 figures[name]["strip"] = (histogram, marks)
                 page.close()
+        chromium = browser.version
         browser.close()
     lines = []
     for name, fig in figures.items():
@@ -217,13 +229,18 @@ def main() -> None:
             "",
             f"- Command: `python benchmarks/timeline_brush.py --events {args.events} "
             f"--steps {args.steps} --rounds {args.rounds} --baseline {args.baseline}`",
-            f"- Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.system()}; "
-            "load average at the end: {:.1f} (the machine is shared)".format(os.getloadavg()[0]),
+            f"- Machine: {cpu_model()}, {os.cpu_count()} cores, {platform.machine()}, "
+            f"{platform.system()}; Chromium {chromium} (headless); load average at the end: "
+            "{:.1f} (the machine is shared)".format(os.getloadavg()[0]),
             "- Baseline: the page script of that commit, swapped into the same rendered page and "
             "measured in the same run, alternating page loads with today's script",
             "",
         ]
-        args.output.write_text("\n".join(head + [f"- {line}" for line in lines]) + "\n")
+        body = head + [f"- {line}" for line in lines]
+        if profile_lines:
+            body += ["", "CPU profile of the brush steps (last round; self time, top functions):",
+                     "", "```", *profile_lines, "```"]
+        args.output.write_text("\n".join(body) + "\n")
 
 
 if __name__ == "__main__":
