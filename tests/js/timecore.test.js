@@ -164,14 +164,24 @@ test("a selection kept up to date step by step keeps what the core's matches kee
       origins: rand(3) });
   }
   const sel = T.selection(events, (ev) => ev.kind);
-  const months = ["", "2019-02", "2019-07", "2019-07-15", "2020-01", "2020", "2021-03", "2023-01"];
+  // Like a brush: an edge mostly moves a month or two; now and then it jumps, opens or takes a
+  // day or a year.
+  const months = [];
+  for (let m = 0; m < 50; m++) months.push(T.monthText(T.monthOf(T.dayOf("2019-01-01")) + m));
+  const odd = ["", "2019-07-15", "2020", "2021-03-31"];
+  const at = { since: 0, until: 49 };
+  const move = (edge) => {
+    if (rand(6) === 0) return odd[rand(odd.length)];
+    at[edge] = rand(8) === 0 ? rand(50) : Math.max(0, Math.min(49, at[edge] + rand(5) - 2));
+    return months[at[edge]];
+  };
   let options = core.emptyOptions();
   let previous = new Uint8Array(events.length);
-  for (let step = 0; step < 300; step++) {
+  for (let step = 0; step < 400; step++) {
     options = Object.assign({}, options);
     const what = rand(10);
-    if (what < 4) options.since = months[rand(months.length)];
-    else if (what < 8) options.until = months[rand(months.length)];
+    if (what < 4) options.since = move("since");
+    else if (what < 8) options.until = move("until");
     else if (what === 8) options.kind = rand(2) ? null : [vocab.kinds[rand(2)]];
     else options.confidence = ["", "reported", "confirmed"][rand(3)];
     const crit = core.criteria(options, vocab);

@@ -395,21 +395,21 @@
 
     function update(crit, matches) {
       var key = others(crit), changed = [], k;
+      var a = 0, b = 0, c = 0, d = 0;
       if (last && last.key === key) {
         var u0 = last.until || TOP, u1 = crit.until || TOP;
         var s0 = last.since, s1 = crit.since;
-        if (u0 !== u1) {
-          var a = firstAfter(events, byStart, "start", u0 < u1 ? u0 : u1, false);
-          var b = firstAfter(events, byStart, "start", u0 < u1 ? u1 : u0, false);
-          for (k = a; k < b; k++) set(byStart[k], matches(events[byStart[k]], crit) ? 1 : 0, changed);
-        }
-        if (s0 !== s1) {
-          var c = firstAfter(events, byEnd, "end", s0 < s1 ? s0 : s1, true);
-          var d = firstAfter(events, byEnd, "end", s0 < s1 ? s1 : s0, true);
-          for (k = c; k < d; k++) set(byEnd[k], matches(events[byEnd[k]], crit) ? 1 : 0, changed);
-        }
-      } else {
+        a = firstAfter(events, byStart, "start", u0 < u1 ? u0 : u1, false);
+        b = firstAfter(events, byStart, "start", u0 < u1 ? u1 : u0, false);
+        c = firstAfter(events, byEnd, "end", s0 < s1 ? s0 : s1, true);
+        d = firstAfter(events, byEnd, "end", s0 < s1 ? s1 : s0, true);
+      }
+      /* Bands holding many events are tested faster in the events' own order, once each. */
+      if (!last || last.key !== key || (b - a) + (d - c) > n / 4) {
         for (k = 0; k < n; k++) set(k, matches(events[k], crit) ? 1 : 0, changed);
+      } else {
+        for (k = a; k < b; k++) set(byStart[k], matches(events[byStart[k]], crit) ? 1 : 0, changed);
+        for (k = c; k < d; k++) set(byEnd[k], matches(events[byEnd[k]], crit) ? 1 : 0, changed);
       }
       last = { key: key, since: crit.since, until: crit.until };
       return changed;

@@ -230,14 +230,14 @@
     var histBins = null, histAll = null, perKind = null, keep = new Uint8Array(n);
 
     /** Paint the histogram; `flipped`: the events that came or went since the last paint
-     * (their counts are moved; without it, every event is counted again). */
+     * (their counts are moved; without it, or when they are many, every event is counted). */
     function paintHistogram(flipped) {
       if (!histBins) {
         histBins = T.bins(sc, 3);
         histAll = T.binCounts(histBins, from, to, new Uint16Array(n), 1, null)[0];
         perKind = null;
       }
-      if (perKind && flipped) {
+      if (perKind && flipped && flipped.length < n / 4) {
         flipped.forEach(function (i) { keep[i] = api.shown(i) ? 1 : 0; });
         T.binUpdate(perKind, histBins, from, to, group, flipped, keep);
       } else {
