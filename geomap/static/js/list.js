@@ -9,6 +9,7 @@
   var ui = page.ui;
   var el = ui.el;
   var MAX_ITEMS = 300;  // more would slow the page; the search narrows them down
+  var AT_ONCE = 40;     // rows built with the filter's change (more than a list box shows)
 
   function create(map, ctx, open, column) {
     var doc = ctx.doc;
@@ -60,21 +61,35 @@
     }
 
     var nodes = Object.create(null);  // event index -> its list item, built once
-    var listed = [];                     // the events in the list now
+    var listed = [];                  // the events in the list (the last may come when idle)
+    var pending = null;
+
+    function nodeFor(ev) { return nodes[ev.index] || (nodes[ev.index] = item(ev)); }
+
+    function fill(events, from, to) {
+      var rows = document.createDocumentFragment();
+      for (var k = from; k < to; k++) rows.appendChild(nodeFor(events[k]));
+      ul.appendChild(rows);
+    }
 
     function render() {
       var test = geomapDecode.searcher(doc, query);
       var found = test ? shown.filter(test) : shown;
       var first = found.length > MAX_ITEMS ? found.slice(0, MAX_ITEMS) : found;
-      /* A brush step often keeps the first items: the list is rebuilt only when they change. */
+      /* A brush step often keeps the first items: the list is rebuilt only when they change,
+       * and then the rows a reader can see at once; the others follow when the page is idle,
+       * so that a brush moving every frame does not wait for rows below the fold. */
       if (first.length !== listed.length || first.some(function (ev, i) { return ev !== listed[i]; })) {
-        var rows = document.createDocumentFragment();
-        first.forEach(function (ev) {
-          rows.appendChild(nodes[ev.index] || (nodes[ev.index] = item(ev)));
-        });
+        if (pending !== null) { (window.cancelIdleCallback || clearTimeout)(pending); pending = null; }
         ul.textContent = "";
-        ul.appendChild(rows);
+        fill(first, 0, Math.min(AT_ONCE, first.length));
         listed = first;
+        if (first.length > AT_ONCE) {
+          pending = (window.requestIdleCallback || setTimeout)(function () {
+            pending = null;
+            fill(first, AT_ONCE, first.length);
+          }, window.requestIdleCallback ? { timeout: 250 } : 30);
+        }
       }
       setText(count, found.length + (found.length === 1 ? " event" : " events") +
         (query ? " match" + (found.length === 1 ? "es" : "") : " shown"));
@@ -93,7 +108,8 @@
 
     function buttonFor(id) {
       var ev = listed.filter(function (x) { return x.id === id; })[0];
-      return ev ? nodes[ev.index].firstChild : null;
+      var li = ev && nodes[ev.index];
+      return li && li.parentNode === ul ? li.firstChild : null;
     }
 
     return { control: control, update: update, buttonFor: buttonFor };
