@@ -335,6 +335,9 @@ def test_play_steps_month_by_month_and_stops_at_the_end(open_map, default_map):
     assert months[0] == "2020-01" and "2022-06" not in months  # the empty years pass in one step
     assert len(set(counts)) >= 3
     assert_like_cli(page, ROOT / "data", DEFAULT_TOTAL)
+    # Stopped at the end: the trail has gone, every marker drawn is a shown event's.
+    assert page.locator(".gm-marker.gm-fading").count() == 0
+    assert page.locator(".gm-tl-note").is_hidden()
     # Pause holds the window; the step keys move it a month.
     page.get_by_role("button", name="All dates").click()
     page.get_by_role("button", name="▶ Play").click()
