@@ -234,6 +234,10 @@ def main() -> None:
             "{:.1f} (the machine is shared)".format(os.getloadavg()[0]),
             "- Baseline: the page script of that commit, swapped into the same rendered page and "
             "measured in the same run, alternating page loads with today's script",
+            "- *work* is the script's part of a brush step (the budget is one frame, 16.7 ms); "
+            "*painted* adds the wait for the frame and the map's own redraw in the frame after "
+            "(Leaflet's canvas of routes and the compositor's commit of every marker's layer), "
+            "which the map's drawing decides",
             "",
         ]
         body = head + [f"- {line}" for line in lines]
