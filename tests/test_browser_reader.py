@@ -106,13 +106,26 @@ def close_popup(page):
         page.wait_for_selector(".leaflet-popup", state="detached")
 
 
+def settled_box(page, locator) -> dict:
+    """An element's box once it has stopped moving, as a reader waits for a popup that is
+    still panning the map into view before aiming at its buttons."""
+    box = locator.bounding_box()
+    for _ in range(60):
+        page.wait_for_timeout(50)
+        again = locator.bounding_box()
+        if again == box:
+            return box
+        box = again
+    raise AssertionError(f"{locator} never stopped moving")
+
+
 def popup_titles(page) -> list[str]:
     """Every event in the open popup, paging with real clicks on "›"."""
     page.wait_for_selector(".leaflet-popup .gm-event h3")
     titles = [page.locator(".leaflet-popup .gm-event h3").inner_text()]
     following = page.locator(".leaflet-popup .gm-next")
-    while following.is_visible() and following.is_enabled():
-        box = following.bounding_box()
+    while following.is_visible() and following.is_enabled(timeout=5000):
+        box = settled_box(page, following)
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         assert page.locator(".leaflet-popup").count() == 1, "paging closed the popup"
         titles.append(page.locator(".leaflet-popup .gm-event h3").inner_text())
@@ -574,8 +587,7 @@ def test_taps_open_a_marker_and_page_through_it_on_a_phone(open_map, overlap_map
             break
     assert found, "no tapped marker holds several events"
     first = page.locator(".leaflet-popup h3").inner_text()
-    page.wait_for_timeout(300)  # auto-pan
-    box = page.locator(".leaflet-popup .gm-next").bounding_box()
+    box = settled_box(page, page.locator(".leaflet-popup .gm-next"))  # after the auto-pan
     assert box["width"] >= 24 and box["height"] >= 24
     page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     assert page.locator(".leaflet-popup").count() == 1

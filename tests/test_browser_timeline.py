@@ -21,6 +21,7 @@ from geomap.pipeline import render_map
 
 from .browser_support import offline_router
 from .conftest import FIXTURES, ROOT, MapPage
+from .test_browser_reader import run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -334,6 +335,9 @@ def test_play_steps_month_by_month_and_stops_at_the_end(open_map, default_map):
     assert months[0] == "2020-01" and "2022-06" not in months  # the empty years pass in one step
     assert len(set(counts)) >= 3
     assert_like_cli(page, ROOT / "data", DEFAULT_TOTAL)
+    # Stopped at the end: the trail has gone, every marker drawn is a shown event's.
+    assert page.locator(".gm-marker.gm-fading").count() == 0
+    assert page.locator(".gm-tl-note").is_hidden()
     # Pause holds the window; the step keys move it a month.
     page.get_by_role("button", name="All dates").click()
     page.get_by_role("button", name="▶ Play").click()
@@ -444,4 +448,170 @@ def test_thousands_of_events_draw_a_histogram_that_brushes_like_the_cli(
     wait_hash(page, "#since=2020-01&until=2020-12")
     options = address_options(page.url)
     assert showing(page) == f"Showing {cli_count(basic_data, *options)} of 1500 events"
+    # Brush after brush, each step applied to the last one's selection, then the handles with
+    # the keys: always the CLI's count, the list's too, and only events the CLI keeps listed.
+    since = page.get_by_role("slider", name="Timeline start (since)")
+    for move in ("drag", "since-drag", "left", "keys", "wide"):
+        before = page.url
+        if move == "drag":
+            mouse_drag(page, tick_x(page, "2019") + 30, tick_x(page, "2020") + 40)
+        elif move == "since-drag":
+            box = since.bounding_box()
+            mouse_drag(page, box["x"] + box["width"] / 2, box["x"] + 90)
+        elif move == "left":
+            mouse_drag(page, tick_x(page, "2021") + 50, tick_x(page, "2019") + 5)
+        elif move == "keys":
+            since.focus()
+            for key in ("ArrowRight", "ArrowRight", "PageUp", "ArrowLeft"):
+                page.keyboard.press(key)
+        else:
+            mouse_drag(page, tick_x(page, "2019") + 1, tick_x(page, "2021") + 60)
+        page.wait_for_function("u => location.href !== u", arg=before, timeout=5000)
+        options = address_options(page.url)
+        count = cli_count(basic_data, *options)
+        assert showing(page) == f"Showing {count} of 1500 events", (move, options)
+        assert page.locator(".gm-list-count").text_content() == f"{count} events shown"
+        # The rows a reader sees come at once, the others (up to 300) when the page is idle.
+        page.wait_for_function(
+            "n => document.querySelectorAll('button.gm-item').length === n", arg=min(count, 300)
+        )
+        dates = page.locator("button.gm-item .gm-item-date").all_text_contents()
+        assert 0 < len(dates) == min(count, 300)
+        ids = listed(page)
+        assert set(ids) <= set(cli_ids(basic_data, *options)), move
+    # The histogram drawn after these steps equals the one drawn afresh for the same range.
+    pixels = "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join()"
+    stepped = canvas.evaluate(pixels)
+    again = open_map(out, fragment="#" + page.url.split("#", 1)[1])
+    assert again.page.locator("canvas.gm-tl-hist").evaluate(pixels) == stepped
+    assert opened.errors == [] and again.errors == []
+
+
+SNAPSHOT = """(label) => {
+  const marker = document.querySelector(`.gm-marker[aria-label^="${label}"]`);
+  const style = marker && getComputedStyle(marker);
+  const note = document.querySelector('.gm-tl-note');
+  return {
+    hash: location.hash,
+    playing: document.querySelector('.gm-tl-play').getAttribute('aria-pressed') === 'true',
+    opacity: marker ? +style.opacity : null,
+    transition: marker ? style.transitionDuration : null,
+    hidden: marker ? marker.getAttribute('aria-hidden') : null,
+    clickable: marker ? style.pointerEvents !== 'none' : null,
+    faded: document.querySelectorAll('.gm-marker.gm-fading').length,
+    mark: +getComputedStyle(document.querySelector('.gm-tl-mark[data-id="day-statement"]')).opacity,
+    note: note.offsetParent !== null ? note.textContent : null,
+    showing: document.querySelector('.gm-showing').textContent,
+  };
+}"""
+DAY_MARKER = "Statement: Known to its day"  # day-statement, 21 May 2020, alone at its place
+
+
+def steps_while_playing(page, count: int) -> list[dict]:
+    """A snapshot of each of the next `count` playback steps, once its fade has settled."""
+    out, last = [], page.evaluate("location.hash")
+    for _ in range(count):
+        page.wait_for_function(
+            "h => location.hash !== h ||"
+            " document.querySelector('.gm-tl-play').getAttribute('aria-pressed') === 'false'",
+            arg=last,
+            timeout=10_000,
+        )
+        page.wait_for_timeout(400)  # longer than the fade's transition, shorter than a step
+        snap = page.evaluate(SNAPSHOT, DAY_MARKER)
+        if out and snap["hash"] == out[-1]["hash"]:
+            break  # stopped
+        out.append(snap)
+        last = snap["hash"]
+        if not snap["playing"]:
+            break
+    return out
+
+
+def window_of(snap) -> str:
+    return snap["hash"].split("since=")[1][:7]
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_play_leaves_a_fading_trail_that_is_not_counted(open_map, precision_map, size):
+    opened = open_map(precision_map, fragment="#since=2020-04&until=2020-04", viewport=size)
+    page = opened.page
+    assert page.locator(f'.gm-marker[aria-label^="{DAY_MARKER}"]').count() == 0  # April
+    assert page.locator(".gm-tl-note").is_hidden()
+    box = page.get_by_role("button", name="▶ Play").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    snaps = steps_while_playing(page, 5)
+    assert [window_of(s) for s in snaps] == ["2020-05", "2020-06", "2020-07", "2020-08", "2020-09"]
+    may, jun, jul, aug, sep = snaps
+    # In its month the event is drawn in full and counted.
+    assert may["opacity"] == 1 and may["hidden"] is None and may["clickable"]
+    count = cli_count(PRECISION, "--since", "2020-05", "--until", "2020-05")
+    assert may["showing"] == f"Showing {count} of 6 events"
+    # The window passed it: drawn ever fainter for three steps, then gone.
+    assert jun["opacity"] == pytest.approx(0.55, abs=0.02)
+    assert jul["opacity"] == pytest.approx(0.30, abs=0.02)
+    assert aug["opacity"] == pytest.approx(0.12, abs=0.02)
+    assert sep["opacity"] is None
+    for snap in (jun, jul, aug):
+        # Faded marks are neither counted, nor listed, nor clickable, nor read out; a note says so.
+        month = window_of(snap)
+        count = cli_count(PRECISION, "--since", month, "--until", month)
+        assert snap["showing"] == f"Showing {count} of 6 events", month
+        assert snap["hidden"] == "true" and not snap["clickable"]
+        assert snap["faded"] >= 1
+        assert snap["note"] == " faded: passed in the last 3 steps, not counted"
+        assert snap["transition"] == "0.3s"  # the fade is animated (no reduced motion asked)
+    assert "day-statement" not in listed(page)
+    # On the strip the passed mark fades too, down to how a mark out of the range is drawn.
+    assert [s["mark"] for s in snaps] == pytest.approx([1, 0.55, 0.3, 0.18, 0.18], abs=0.02)
+    # Pausing with the mouse clears the trail (the bound statement of July is fading now):
+    # what is drawn is what is counted.
+    box = page.get_by_role("button", name="❚❚ Pause").bounding_box()
+    assert page.evaluate(SNAPSHOT, DAY_MARKER)["faded"] >= 1
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    paused = page.evaluate(SNAPSHOT, DAY_MARKER)
+    assert not paused["playing"] and paused["faded"] == 0 and paused["note"] is None
+    assert_like_cli(page, PRECISION, 6)
+    assert opened.errors == []
+
+
+def test_play_by_keyboard_fades_without_animation_when_motion_is_reduced(open_map, precision_map):
+    opened = open_map(precision_map, fragment="#since=2020-04&until=2020-04")
+    page = opened.page
+    page.emulate_media(reduced_motion="reduce")
+    page.get_by_label("Playback speed").select_option(label="½×")  # time for axe-core
+    page.get_by_role("button", name="▶ Play").focus()
+    page.keyboard.press("Enter")
+    may, jun = steps_while_playing(page, 2)
+    assert [window_of(may), window_of(jun)] == ["2020-05", "2020-06"]
+    # Still drawn faded, and said so, but not animated.
+    assert jun["opacity"] == pytest.approx(0.55, abs=0.01) and jun["hidden"] == "true"
+    assert jun["transition"] == "0s"
+    assert jun["note"] == " faded: passed in the last 3 steps, not counted"
+    month = window_of(jun)
+    count = cli_count(PRECISION, "--since", month, "--until", month)
+    assert jun["showing"] == f"Showing {count} of 6 events"
+    assert run_axe(page) == []
+    # The day's statement fades until August: axe-core ran over the trail from start to end.
+    during = page.evaluate(SNAPSHOT, DAY_MARKER)
+    assert window_of(during) <= "2020-08" and during["opacity"] is not None
+    # K pauses: the trail goes at once; a step with "." draws only the new window's events.
+    page.keyboard.press("k")
+    paused = page.evaluate(SNAPSHOT, DAY_MARKER)
+    assert not paused["playing"] and paused["faded"] == 0 and paused["opacity"] is None
+    assert paused["note"] is None
+    held = paused["hash"]
+    page.keyboard.press(".")
+    stepped = page.evaluate(SNAPSHOT, DAY_MARKER)
+    assert stepped["hash"] > held and stepped["faded"] == 0
+    assert_like_cli(page, PRECISION, 6)
+    # Play again from there; a brush while playing stops it and clears the trail.
+    page.keyboard.press("k")
+    (aug,) = steps_while_playing(page, 1)
+    assert window_of(aug) == "2020-08" and aug["faded"] >= 1  # July's bound statement
+    mouse_drag(page, tick_x(page, "Feb") + 6, tick_x(page, "Mar") + 6)
+    wait_hash(page, "#since=2020-02&until=2020-03")
+    after = page.evaluate(SNAPSHOT, DAY_MARKER)
+    assert not after["playing"] and after["faded"] == 0
+    assert_like_cli(page, PRECISION, 6)
     assert opened.errors == []

@@ -66,6 +66,11 @@ test("search looks in titles, summaries, actors, places, carriers and sources", 
   assert.deepEqual(ids("mahan"), ["a", "b"]);        // carrier and actor
   assert.deepEqual(ids("example news"), ["a", "b"]); // source
   assert.deepEqual(ids("nothing like this"), []);
+  // A searcher answers the same, and is null when the query has no words (nothing to test).
+  assert.equal(decode.searcher(doc, ""), null);
+  assert.equal(decode.searcher(doc, "   "), null);
+  const test = decode.searcher(doc, "flights caracas");
+  assert.deepEqual(events.filter(test).map((e) => e.id), ["a"]);
 });
 
 test("events sort by date, actors by how often they appear, years span every event", () => {

@@ -118,6 +118,11 @@ test("histogram bins count each event once, spread over its span", () => {
   assert.ok(Math.abs(all[4] - (31 / 366 + 1 + 1)) < 1e-9, String(all[4]));
   const [kept] = T.binCounts(bins, from, to, [0, 0, 0, 0], 1, [0, 1, 0, 0]);
   assert.deepEqual(Array.from(kept).map((v) => +v.toFixed(6)), [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  // Updating the counts for the events that came and went equals counting again.
+  const keep = [1, 0, 1, 1];
+  const moved = T.binUpdate([kept], bins, from, to, [0, 0, 0, 0], [0, 1, 2, 3], keep)[0];
+  const again = T.binCounts(bins, from, to, [0, 0, 0, 0], 1, keep)[0];
+  assert.deepEqual(Array.from(moved).map((v) => +v.toFixed(9)), Array.from(again).map((v) => +v.toFixed(9)));
   const wide = T.bins(T.scale(spansOf([["1900", ""], ["2020", ""]]), 400), 3);
   wide.forEach((b) => assert.ok(b.p1 - b.p0 >= 3 - 1e-9 || b === wide[wide.length - 1]));
 });
@@ -137,4 +142,57 @@ test("a range reads as months", () => {
   assert.equal(T.rangeLabel("2020-05", "2020-07"), "May 2020 – Jul 2020");
   assert.equal(T.rangeLabel("2020-05", "2020-05"), "May 2020");
   assert.equal(T.rangeLabel("2020-05-20", ""), "from 20 May 2020");
+});
+
+test("a selection kept up to date step by step keeps what the core's matches keeps", () => {
+  // Deterministic pseudo-random events and criteria; every update is checked against a full pass.
+  let seed = 7;
+  const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor(seed / 65536) % n; };
+  const vocab = { kinds: ["visit", "statement"], levels: ["alleged", "reported", "confirmed"],
+    places: [{ keys: ["caracas"] }, { keys: ["tehran"] }] };
+  const day = (d) => T.isoOf(T.dayOf("2019-01-01") + d);
+  const events = [];
+  // Many start or end exactly on the first or last day of a range, where an edge is decided.
+  const edges = ["2019-02-01", "2019-02-28", "2019-07-01", "2019-07-14", "2019-07-15", "2019-07-31",
+    "2020-01-01", "2020-12-31", "2021-03-01", "2021-03-31", "2023-01-01", "2023-01-31"]
+    .map((iso) => T.dayOf(iso) - T.dayOf("2019-01-01"));
+  for (let i = 0; i < 400; i++) {
+    const len = [0, 0, 30, 365, 90][rand(5)];
+    const a = rand(3) ? rand(1500) : edges[rand(edges.length)] - (rand(2) ? len : 0);
+    events.push({ index: i, start: day(a), end: day(a + len), kind: vocab.kinds[rand(2)],
+      level: rand(3), actorKeys: [["iran"], ["venezuela"], []][rand(3)], places: [rand(2)],
+      origins: rand(3) });
+  }
+  const sel = T.selection(events, (ev) => ev.kind);
+  // Like a brush: an edge mostly moves a month or two; now and then it jumps, opens or takes a
+  // day or a year.
+  const months = [];
+  for (let m = 0; m < 50; m++) months.push(T.monthText(T.monthOf(T.dayOf("2019-01-01")) + m));
+  const odd = ["", "2019-07-15", "2020", "2021-03-31"];
+  const at = { since: 0, until: 49 };
+  const move = (edge) => {
+    if (rand(6) === 0) return odd[rand(odd.length)];
+    at[edge] = rand(8) === 0 ? rand(50) : Math.max(0, Math.min(49, at[edge] + rand(5) - 2));
+    return months[at[edge]];
+  };
+  let options = core.emptyOptions();
+  let previous = new Uint8Array(events.length);
+  for (let step = 0; step < 400; step++) {
+    options = Object.assign({}, options);
+    const what = rand(10);
+    if (what < 4) options.since = move("since");
+    else if (what < 8) options.until = move("until");
+    else if (what === 8) options.kind = rand(2) ? null : [vocab.kinds[rand(2)]];
+    else options.confidence = ["", "reported", "confirmed"][rand(3)];
+    const crit = core.criteria(options, vocab);
+    const changed = sel.update(crit, core.matches);
+    const want = events.map((ev) => (core.matches(ev, crit) ? 1 : 0));
+    assert.deepEqual(Array.from(sel.flags), want, JSON.stringify(options));
+    const flipped = want.map((f, i) => (f !== previous[i] ? i : -1)).filter((i) => i >= 0);
+    assert.deepEqual(changed.slice().sort((a, b) => a - b), flipped);
+    assert.equal(sel.shown(), want.reduce((a, b) => a + b, 0));
+    const visits = events.filter((ev, i) => want[i] && ev.kind === "visit").length;
+    assert.equal(sel.counts().visit || 0, visits);
+    previous = Uint8Array.from(want);
+  }
 });

@@ -98,12 +98,21 @@
     return ev.haystack;
   }
 
+  /** A test of whether every word of a typed query is in an event's text; null when the
+   * query has no words (every event is found), so that a caller skips the loop. */
+  function searcher(doc, query) {
+    var words = core.fold(query).split(" ").filter(Boolean);
+    if (!words.length) return null;
+    return function (ev) {
+      var text = haystack(ev, doc);
+      return words.every(function (w) { return text.indexOf(w) >= 0; });
+    };
+  }
+
   /** Whether every word of a typed query is found in the event's text. */
   function found(ev, doc, query) {
-    var words = core.fold(query).split(" ").filter(Boolean);
-    if (!words.length) return true;
-    var text = haystack(ev, doc);
-    return words.every(function (w) { return text.indexOf(w) >= 0; });
+    var test = searcher(doc, query);
+    return !test || test(ev);
   }
 
   /** Events by start day, then end day, then their order in the data. */
@@ -119,6 +128,7 @@
     actorIndex: actorIndex,
     yearRange: yearRange,
     haystack: haystack,
+    searcher: searcher,
     found: found,
     byDate: byDate
   };

@@ -349,7 +349,9 @@
         }
       });
       var keep = new Set(want);
-      drawnMarkers.forEach(function (m) { if (!keep.has(m)) group.removeLayer(m); });
+      drawnMarkers.forEach(function (m) {
+        if (!keep.has(m) && !(m.geomapFeature && m.geomapFeature.fading)) group.removeLayer(m);
+      });
       want.forEach(function (m) { if (!group.hasLayer(m)) group.addLayer(m); });
       drawnMarkers = want;
     }
@@ -389,6 +391,29 @@
         if (alone) return z;
       }
       return CLUSTER_MAX_ZOOM + 1;
+    }
+
+    /** Playback's trail: a feature whose events the window just passed, drawn at `opacity`
+     * (0: not drawn, or in full if shown), neither interactive nor counted (`onMap` stays). */
+    function fade(feature, opacity) {
+      feature.fading = opacity || 0;  // kept on the map by `refresh` while it fades
+      var parts = [feature.layer].concat(feature.extras.filter(function (x) {
+        return x instanceof L.Path;
+      }));
+      parts.forEach(function (x) {
+        if (!feature.onMap) { if (opacity) group.addLayer(x); else group.removeLayer(x); }
+        if (x === feature.marker) { x.setOpacity(opacity || 1); return; }
+        var base = x.geomapBase || (x.geomapBase = { opacity: x.options.opacity,
+          fillOpacity: x.options.fillOpacity });
+        x.setStyle({ opacity: base.opacity * (opacity || 1),
+          fillOpacity: base.fillOpacity * (opacity || 1) });
+      });
+      var icon = feature.marker && feature.marker.getElement();
+      if (icon) {
+        icon.classList.toggle("gm-fading", !!opacity);
+        if (opacity) icon.setAttribute("aria-hidden", "true"); else icon.removeAttribute("aria-hidden");
+        icon.tabIndex = opacity ? -1 : 0;
+      }
     }
 
     /** The feature's anchor on screen: a marker's icon centre, or a point on its line. */
@@ -443,7 +468,7 @@
     }
 
     return {
-      group: group, features: features, featureOf: featureOf, setShown: setShown,
+      group: group, features: features, featureOf: featureOf, setShown: setShown, fade: fade,
       anchorPoint: anchorPoint, anchorLatLng: anchorLatLng, hitsAt: hitsAt, bounds: bounds,
       drawn: drawn, revealZoom: revealZoom, routeWidth: routeWidth
     };

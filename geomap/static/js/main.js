@@ -23,7 +23,8 @@
   var narrow = map.getSize().x < 600;
   var state = { options: core.emptyOptions(), crit: null };
   state.crit = core.criteria(state.options, vocab);
-  var shownFlags = new Array(events.length);
+  var selection = geomapTime.selection(events, function (ev) { return ev.kind; });
+  var shownFlags = selection.flags;
   var longestName = doc.names.concat(doc.places.map(function (p) { return p.name; }))
     .reduce(function (n, name) { return Math.max(n, name.length); }, 0);
 
@@ -103,19 +104,29 @@
 
   /* ---- Filtering ---- */
 
+  /* Indexes of the events by date, sorted once (the list's order), and of each feature's. */
+  var byDate = Int32Array.from(events.slice().sort(decode.byDate), function (ev) { return ev.index; });
+  var indexesOf = new Map(layers.features.map(function (f) {
+    return [f, Int32Array.from(f.events, function (ev) { return ev.index; })];
+  }));
+
+  /** The shown events among these indexes, in their order. */
+  function shownAmong(indexes) {
+    var out = [];
+    for (var k = 0; k < indexes.length; k++) if (shownFlags[indexes[k]]) out.push(events[indexes[k]]);
+    return out;
+  }
+
   function apply() {
     state.crit = core.criteria(state.options, vocab);
-    var shown = 0, perKind = Object.create(null), shownEvents = [];
-    events.forEach(function (ev, i) {
-      shownFlags[i] = core.matches(ev, state.crit);
-      if (shownFlags[i]) {
-        shown += 1;
-        perKind[ev.kind] = (perKind[ev.kind] || 0) + 1;
-        shownEvents.push(ev);
-      }
-    });
-    layers.features.forEach(function (f) {
-      f.shown = f.events.filter(function (ev) { return shownFlags[ev.index]; });
+    /* Only the events whose answer changed are redrawn (a brush step tests few again). */
+    var flipped = selection.update(state.crit, core.matches);
+    var changed = new Set();
+    flipped.forEach(function (i) { changed.add(layers.featureOf[i]); });
+    var shownEvents = shownAmong(byDate);
+    var shown = selection.shown(), perKind = selection.counts();
+    changed.forEach(function (f) {
+      f.shown = shownAmong(indexesOf.get(f));
       layers.setShown(f, f.shown.length > 0);
       if (f.marker && f.marker.getElement()) label(f);
     });
@@ -123,7 +134,7 @@
     filterPanel.update(shown, events.length);
     legend.update(perKind);
     list.update(shownEvents);
-    if (timeline) timeline.update();
+    if (timeline) timeline.update(flipped);
     return shown;
   }
 

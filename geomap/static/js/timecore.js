@@ -231,23 +231,36 @@
     for (var g = 0; g < groups; g++) counts.push(new Float64Array(binList.length));
     var starts = binList.map(function (b) { return b.d0; });
     for (var i = 0; i < from.length; i++) {
-      if (keep && !keep[i]) continue;
-      var a = from[i], b = to[i], len = b - a;
-      var lo = 0, hi = starts.length - 1;
-      while (lo < hi) {
-        var mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= a) lo = mid; else hi = mid - 1;
-      }
-      var c = counts[group[i]];
-      var placed = 0;
-      for (var j = lo; j < binList.length && binList[j].d0 < b; j++) {
-        var o = Math.min(b, binList[j].d1) - Math.max(a, binList[j].d0);
-        if (o > 0) { c[j] += o / len; placed += o; }
-      }
-      /* A span inside a squeezed stretch cannot exist (stretches are empty), but stay exact. */
-      if (placed < len && lo < binList.length) c[lo] += (len - placed) / len;
+      if (!keep || keep[i]) addSpan(counts[group[i]], binList, starts, from[i], to[i], 1);
     }
     return counts;
+  }
+
+  /** binCounts after the events `indexes` came (keep[i] set) or went: `counts` changed in
+   * place, as a brush step changes a few events of many. */
+  function binUpdate(counts, binList, from, to, group, indexes, keep) {
+    var starts = binList.map(function (b) { return b.d0; });
+    for (var k = 0; k < indexes.length; k++) {
+      var i = indexes[k];
+      addSpan(counts[group[i]], binList, starts, from[i], to[i], keep[i] ? 1 : -1);
+    }
+    return counts;
+  }
+
+  function addSpan(c, binList, starts, a, b, sign) {
+    var len = b - a;
+    var lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= a) lo = mid; else hi = mid - 1;
+    }
+    var placed = 0;
+    for (var j = lo; j < binList.length && binList[j].d0 < b; j++) {
+      var o = Math.min(b, binList[j].d1) - Math.max(a, binList[j].d0);
+      if (o > 0) { c[j] += sign * o / len; placed += o; }
+    }
+    /* A span inside a squeezed stretch cannot exist (stretches are empty), but stay exact. */
+    if (placed < len && lo < binList.length) c[lo] += sign * (len - placed) / len;
   }
 
   /**
@@ -327,6 +340,90 @@
     return out;
   }
 
+  /* ---- The shown events, kept up to date one brush step at a time ---- */
+
+  function sortedBy(events, key) {
+    var order = new Int32Array(events.length);
+    for (var i = 0; i < order.length; i++) order[i] = i;
+    return Array.prototype.slice.call(order).sort(function (a, b) {
+      var x = events[a][key], y = events[b][key];
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+  }
+
+  /** The first position in `order` whose event's `key` is greater than `value` (or, with
+   * `orEqual`, at least `value`). */
+  function firstAfter(events, order, key, value, orEqual) {
+    var lo = 0, hi = order.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1, v = events[order[mid]][key];
+      if (v > value || (orEqual && v === value)) hi = mid; else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Which events the criteria keep, as flags (`flags[i]` 1 or 0), with counts by `groupOf(ev)`.
+   *
+   * `update(crit, matches)` applies `core.criteria` output with `core.matches` and returns the
+   * indexes whose flag changed. When only `since`/`until` moved since the last update, as on
+   * every brush or playback step, only the events whose overlap with the range can have
+   * changed are tested again: those that start between the old and the new `until`, or end
+   * between the old and the new `since` (the CLI's rule, `end >= since and start <= until`,
+   * is one AND term of `matches`, so no other event's answer can change).
+   */
+  function selection(events, groupOf) {
+    var n = events.length;
+    var flags = new Uint8Array(n);
+    var byStart = sortedBy(events, "start"), byEnd = sortedBy(events, "end");
+    var counts = Object.create(null), shown = 0;
+    var last = null;  // {key, since, until} of the criteria applied last
+    var TOP = "\uffff";  // after every ISO date: an open `until`
+
+    function others(crit) {
+      return JSON.stringify(Object.assign({}, crit, { since: "", until: "", ignored: null }));
+    }
+
+    function set(i, on, changed) {
+      if (flags[i] === on) return;
+      flags[i] = on;
+      var g = groupOf(events[i]);
+      counts[g] = (counts[g] || 0) + (on ? 1 : -1);
+      shown += on ? 1 : -1;
+      changed.push(i);
+    }
+
+    function update(crit, matches) {
+      var key = others(crit), changed = [], k;
+      var a = 0, b = 0, c = 0, d = 0;
+      if (last && last.key === key) {
+        var u0 = last.until || TOP, u1 = crit.until || TOP;
+        var s0 = last.since, s1 = crit.since;
+        a = firstAfter(events, byStart, "start", u0 < u1 ? u0 : u1, false);
+        b = firstAfter(events, byStart, "start", u0 < u1 ? u1 : u0, false);
+        c = firstAfter(events, byEnd, "end", s0 < s1 ? s0 : s1, true);
+        d = firstAfter(events, byEnd, "end", s0 < s1 ? s1 : s0, true);
+      }
+      /* Bands holding many events are tested faster in the events' own order, once each. */
+      if (!last || last.key !== key || (b - a) + (d - c) > n / 4) {
+        for (k = 0; k < n; k++) set(k, matches(events[k], crit) ? 1 : 0, changed);
+      } else {
+        for (k = a; k < b; k++) set(byStart[k], matches(events[byStart[k]], crit) ? 1 : 0, changed);
+        for (k = c; k < d; k++) set(byEnd[k], matches(events[byEnd[k]], crit) ? 1 : 0, changed);
+      }
+      last = { key: key, since: crit.since, until: crit.until };
+      return changed;
+    }
+
+    return {
+      flags: flags,
+      update: update,
+      shown: function () { return shown; },
+      /** Shown events per group (a fresh object). */
+      counts: function () { return Object.assign(Object.create(null), counts); }
+    };
+  }
+
   /** What a range reads as: "May 2020 – Jul 2020", "May 2020", or "all dates". */
   function rangeLabel(since, until) {
     function text(t) {
@@ -346,8 +443,9 @@
     dayOf: dayOf, isoOf: isoOf, monthOf: monthOf, monthStart: monthStart, monthText: monthText,
     monthFromText: monthFromText, markSpan: markSpan, GAP: GAP, emptyRuns: emptyRuns,
     scale: scale, x: x, dayAt: dayAt, ticks: ticks, bins: bins, binCounts: binCounts,
+    binUpdate: binUpdate,
     brushRange: brushRange, rangePixels: rangePixels, wholeAxis: wholeAxis, steps: steps,
     windowAt: windowAt, monthsBetween: monthsBetween, moveEdge: moveEdge, lanes: lanes,
-    rangeLabel: rangeLabel
+    rangeLabel: rangeLabel, selection: selection
   };
 });

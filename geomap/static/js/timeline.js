@@ -19,6 +19,9 @@
   var PLOT = 50;               // height of the marks, or of the histogram's bars
   var AXIS = 16;               // height of the axis under them
   var SPEEDS = [["½×", 1600], ["1×", 800], ["2×", 400], ["4×", 200]];
+  /* During playback an event the window has just passed stays drawn this faintly, one step
+   * after another, then goes; it is never counted as shown. */
+  var FADE = [0.55, 0.3, 0.12];
 
   function svgEl(tag, attrs, parent) {
     var node = document.createElementNS(SVGNS, tag);
@@ -45,7 +48,10 @@
     });
     var histogram = n > MARK_LIMIT;
     var sc = null, marks = [], markOf = new Array(n), lit = [];
-    var playing = null;
+    var playing = null, stepping = false;
+    var age = new Uint8Array(n);  // playback steps since the event left the window (0: none)
+    var fading = [];              // the events with an age
+    var faded = new Map();        // feature -> the opacity it is drawn at, while fading
 
     /* ---- The elements ---- */
     var box = el("section", "gm-timeline");
@@ -70,7 +76,17 @@
     status.setAttribute("role", "status");
     var clear = ui.button("gm-tl-clear", "All dates");
     clear.title = "Clear the date range";
-    [play, back, next, speed, status, clear].forEach(function (x) { bar.appendChild(x); });
+    /* Shown while playing: what the faint marks are. */
+    var note = el("span", "gm-tl-note");
+    FADE.forEach(function (o) {
+      var dot = el("span", "gm-tl-dot");
+      dot.style.opacity = String(o);
+      dot.setAttribute("aria-hidden", "true");
+      note.appendChild(dot);
+    });
+    note.appendChild(document.createTextNode(" faded: passed in the last " + FADE.length +
+      " steps, not counted"));
+    [play, back, next, speed, status, note, clear].forEach(function (x) { bar.appendChild(x); });
     box.appendChild(bar);
 
     var plot = el("div", "gm-tl-plot");
@@ -211,16 +227,23 @@
       paintShown();
     }
 
-    var histBins = null, histAll = null;
+    var histBins = null, histAll = null, perKind = null, keep = new Uint8Array(n);
 
-    function paintHistogram() {
+    /** Paint the histogram; `flipped`: the events that came or went since the last paint
+     * (their counts are moved; without it, or when they are many, every event is counted). */
+    function paintHistogram(flipped) {
       if (!histBins) {
         histBins = T.bins(sc, 3);
         histAll = T.binCounts(histBins, from, to, new Uint16Array(n), 1, null)[0];
+        perKind = null;
       }
-      var keep = new Uint8Array(n);
-      for (var i = 0; i < n; i++) keep[i] = api.shown(i) ? 1 : 0;
-      var perKind = T.binCounts(histBins, from, to, group, doc.kinds.length, keep);
+      if (perKind && flipped && flipped.length < n / 4) {
+        flipped.forEach(function (i) { keep[i] = api.shown(i) ? 1 : 0; });
+        T.binUpdate(perKind, histBins, from, to, group, flipped, keep);
+      } else {
+        for (var i = 0; i < n; i++) keep[i] = api.shown(i) ? 1 : 0;
+        perKind = T.binCounts(histBins, from, to, group, doc.kinds.length, keep);
+      }
       var top = 0;
       for (var b = 0; b < histAll.length; b++) top = Math.max(top, histAll[b]);
       var c = canvas.getContext("2d");
@@ -234,8 +257,8 @@
         c.fillRect(x0, PLOT - histAll[j] * unit, w, histAll[j] * unit);
         var y = PLOT;
         doc.kinds.forEach(function (k, g) {
-          var hgt = perKind[g][j] * unit;
-          if (!hgt) return;
+          var hgt = Math.max(0, perKind[g][j]) * unit;  // sums of fractions may drift below 0
+          if (hgt < 0.01) return;
           c.fillStyle = k.color;
           c.fillRect(x0, y - hgt, w, hgt);
           y -= hgt;
@@ -243,10 +266,13 @@
       });
     }
 
-    function paintShown() {
-      if (histogram) { paintHistogram(); return; }
+    function paintShown(flipped) {
+      if (histogram) { paintHistogram(flipped); return; }
       for (var i = 0; i < n; i++) {
-        if (markOf[i]) markOf[i].classList.toggle("gm-tl-off", !api.shown(i));
+        if (markOf[i]) {
+          markOf[i].classList.toggle("gm-tl-off", !api.shown(i));
+          markOf[i].style.opacity = age[i] ? String(Math.max(0.18, FADE[age[i] - 1])) : "";
+        }
       }
     }
 
@@ -361,6 +387,42 @@
       play.textContent = "▶ Play";
       play.setAttribute("aria-pressed", "false");
       container.classList.remove("gm-playing");
+      if (fading.length) { clearFades(); paintShown([]); }
+    }
+
+    /* ---- The fading trail: events the playing window has just passed ---- */
+
+    /** One playback step later: the trail ages, events that just left join it. */
+    function ageFades(flipped) {
+      var next = [];
+      fading.forEach(function (i) {
+        age[i] = api.shown(i) || age[i] >= FADE.length ? 0 : age[i] + 1;
+        if (age[i]) next.push(i);
+      });
+      flipped.forEach(function (i) {
+        if (!api.shown(i) && !age[i]) { age[i] = 1; next.push(i); }
+      });
+      fading = next;
+      drawFades();
+    }
+
+    function clearFades() {
+      fading.forEach(function (i) { age[i] = 0; });
+      fading = [];
+      drawFades();
+    }
+
+    /** Draw each feature with fading events and none shown at its youngest event's opacity. */
+    function drawFades() {
+      if (!api.layers.fade) return;
+      var want = new Map();
+      fading.forEach(function (i) {
+        var f = api.layers.featureOf[i], o = FADE[age[i] - 1];
+        if (!f.onMap && !(want.get(f) >= o)) want.set(f, o);
+      });
+      faded.forEach(function (o, f) { if (!want.has(f)) api.layers.fade(f, 0); });
+      want.forEach(function (o, f) { if (faded.get(f) !== o) api.layers.fade(f, o); });
+      faded = want;
     }
 
     /** The window's length and where it is now among the playback steps. */
@@ -384,7 +446,10 @@
 
     function tick() {
       if (!playing) return;
-      if (!step(1)) { stop(); return; }
+      stepping = true;
+      var more;
+      try { more = step(1); } finally { stepping = false; }
+      if (!more) { stop(); return; }
       playing.timer = setTimeout(function () { tick(); }, SPEEDS[+speed.value][1]);
     }
 
@@ -542,8 +607,14 @@
 
     return {
       element: box,
-      /** After the filters were applied: which marks are shown, where the brush is. */
-      update: function () { paintShown(); paintBrush(); },
+      /** After the filters were applied (`flipped`: the events that came or went, if known):
+       * which marks are shown, the playback trail, where the brush is. */
+      update: function (flipped) {
+        if (playing && stepping) ageFades(flipped || []);
+        else if (fading.length) clearFades();
+        paintShown(flipped);
+        paintBrush();
+      },
       height: function () { return box.offsetHeight; }
     };
   }
