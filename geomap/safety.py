@@ -82,17 +82,21 @@ def json_for_script(value) -> str:
 
 #: Characters a spreadsheet reads as the start of a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$", re.ASCII)
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+#: A plain number, or a ``lat,lon`` pair as stops are written: data that runs nothing.
+_PLAIN_DATA = re.compile(rf"^{_NUMBER}(?:\s*,\s*{_NUMBER})?$", re.ASCII)
 
 
 def is_formula(cell: str) -> bool:
-    """Whether a spreadsheet would run ``cell`` as a formula; plain numbers like ``-66.9`` are
-    data, not formulas.
+    """Whether a spreadsheet would run ``cell`` as a formula; plain numbers like ``-66.9`` and
+    coordinate pairs like ``-33.95,151.18`` are data, not formulas.
 
     >>> is_formula("=HYPERLINK(1)"), is_formula("-66.9"), is_formula("-1+2")
     (True, False, True)
+    >>> is_formula("-33.95,151.18"), is_formula("-33.95,151.18,cmd|' /C calc'!A0")
+    (False, True)
     """
-    return cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(cell)
+    return cell.startswith(FORMULA_STARTS) and not _PLAIN_DATA.match(cell)
 
 
 def csv_cell(value, raw: bool = False):

@@ -12,7 +12,7 @@ import pytest
 
 from geomap.pipeline import render_map
 
-from .test_browser_reader import DESKTOP, PHONE, run_axe
+from .test_browser_reader import DESKTOP, PHONE, click_settled, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -152,7 +152,7 @@ def reach_by_mouse(page, row: dict) -> None:
     for _ in range(60):
         if page.locator(".leaflet-popup-content .gm-event h3").inner_text() == row["title"]:
             break
-        page.locator(".leaflet-popup-content .gm-next").click()
+        click_settled(page, page.locator(".leaflet-popup-content .gm-next"))
     text = page.locator(".leaflet-popup-content .gm-event").inner_text()
     assert row["title"] in text and row["evidence"] in text
     page.keyboard.press("Escape")
@@ -323,7 +323,7 @@ def test_tokyo_los_angeles_is_one_wide_line_over_the_pacific(open_map, dense_map
     for n in range(PACIFIC_FLIGHTS):
         seen.add(page.locator(".leaflet-popup-content .gm-conf").inner_text())
         if n < PACIFIC_FLIGHTS - 1:
-            page.locator(".leaflet-popup-content .gm-next").click()
+            click_settled(page, page.locator(".leaflet-popup-content .gm-next"))
     assert seen == {r["confidence"] for r in rows[:PACIFIC_FLIGHTS]}
     assert opened.errors == []
 

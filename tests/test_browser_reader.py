@@ -119,6 +119,12 @@ def settled_box(page, locator) -> dict:
     raise AssertionError(f"{locator} never stopped moving")
 
 
+def click_settled(page, locator) -> None:
+    """A real click at the middle of an element once it has stopped moving."""
+    box = settled_box(page, locator)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def popup_titles(page) -> list[str]:
     """Every event in the open popup, paging with real clicks on "›"."""
     page.wait_for_selector(".leaflet-popup .gm-event h3")
