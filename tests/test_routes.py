@@ -150,7 +150,7 @@ def _along_edge(parts) -> list:
 
 def test_a_flight_over_the_pole_is_cut_at_the_maps_edge_not_drawn_along_it():
     over = geodesic_path([(-100.0, 60.0), (80.0, 60.0)])  # due north, over the pole, due south
-    assert max(lat for part in over for _, lat in part) > 89.9
+    assert max(lat for part in over for _, lat in part) > 89.5  # a vertex every 100 km
     drawn = _geom(("L", *over))["c"]
     assert len(drawn) == 2
     assert all(abs(lat) <= MERCATOR_MAX_LAT + 1e-9 for part in drawn for _, lat in part)
