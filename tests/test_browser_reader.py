@@ -248,6 +248,39 @@ def test_pager_buttons_work_with_real_clicks_and_keys(open_map, overlap_map):
     assert opened.errors == []
 
 
+def test_a_click_while_the_popup_pans_into_view_does_not_close_it(open_map, overlap_map):
+    """A quick reader clicks "›" where it first appears, while the popup is still panning the
+    map to fit below the title: the popup stays open (the click is not taken for one on the
+    empty map, which would close it)."""
+    doc = payload(overlap_map)
+    lon, lat = next(g["c"] for g in doc["geoms"] if g["t"] == "P" and abs(g["c"][1] - 10.48) < 0.01)
+    view = (7, lat - 3.0, lon)  # Caracas about 120 px below the top: its popup must pan
+    where = pixel(lon, lat, view, DESKTOP)
+    paged = None
+    opened = open_map(overlap_map, fragment=view_address(*view))
+    page = opened.page
+    for n in range(len(markers_near(page, where, 60))):
+        go(opened, overlap_map, view_address(*view))
+        marker = markers_near(page, where, 60)[n]
+        page.mouse.click(*marker)
+        page.wait_for_selector(".leaflet-popup .gm-event h3")
+        if page.locator(".leaflet-popup .gm-next").is_visible():
+            paged = marker
+            break
+    assert paged, "no marker at Caracas holds several events"
+    go(opened, overlap_map, view_address(*view))
+    page.mouse.click(*paged)
+    page.wait_for_selector(".leaflet-popup .gm-next")
+    box = page.locator(".leaflet-popup .gm-next").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    settled = settled_box(page, page.locator(".leaflet-popup .gm-next"))
+    assert settled["y"] - box["y"] > 50, "the popup did not pan: nothing was tested"
+    assert page.locator(".leaflet-popup").count() == 1, "a click during the pan closed the popup"
+    click_settled(page, page.locator(".leaflet-popup .gm-next"))
+    assert page.locator(".leaflet-popup .gm-page").inner_text().startswith("2 of")
+    assert opened.errors == []
+
+
 def png_pixels(png: bytes):
     """Decode a Playwright screenshot (8-bit RGB or RGBA, not interlaced): a pixel getter."""
     import struct
