@@ -43,7 +43,6 @@ class Area:
             for polygon in self.polygons
         )
 
-
     def geojson(self) -> dict:
         """The outline as a GeoJSON MultiPolygon geometry."""
         return {
@@ -124,7 +123,6 @@ class PlaceOutline:
 
     place: str
     area: Area
-    geometry: dict
     line: int
     source: str = ""
 
@@ -187,7 +185,7 @@ def place_outlines(collection, text: str) -> tuple[list[PlaceOutline], list[tupl
         seen.add(place)
         source = props.get("source")
         outlines.append(PlaceOutline(
-            place, _polygon_area(place, "", feature["geometry"]), feature["geometry"], line,
+            place, _polygon_area(place, "", feature["geometry"]), line,
             source if isinstance(source, str) else "",
         ))
     return outlines, problems
@@ -227,7 +225,7 @@ def country_names() -> list[str]:
 def outline_of(place) -> Area | None:
     """The area a place stands for: its own outline (``outlines.geojson``), or its country's
     when the place is a country; ``None`` for a place that is a point."""
-    if getattr(place, "outline", None) is not None:
+    if place.outline is not None:
         return place.outline
     if place.kind != "country" or not place.country:
         return None

@@ -32,7 +32,7 @@ def _route_key(mode: str, places: tuple[Place, ...]) -> tuple | None:
     """What a route's path depends on: its mode and its stops; ``None`` for a point.
 
     A point kind with several stops (a visit) keeps its travel as a great circle. An end known
-    only to its country is met at that country's edge, not at its centroid.
+    only to an area (a country, or a place with an outline) is met at the area's edge.
     """
     mode = mode or ("air" if len(places) > 1 else "")
     if not mode:

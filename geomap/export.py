@@ -118,15 +118,6 @@ def geojson_lines(assembly: Assembly):
     yield "]}\n"
 
 
-def geojson_document(assembly: Assembly) -> dict:
-    """The FeatureCollection as one value (small selections; files are streamed)."""
-    return json.loads("".join(geojson_lines(assembly)))
-
-
-def geojson_bytes(assembly: Assembly) -> bytes:
-    return b"".join(_geojson_chunks(assembly))
-
-
 def _geojson_chunks(assembly: Assembly, size: int = 1 << 20):
     """``geojson_lines`` encoded, in pieces of about ``size`` bytes."""
     batch: list[str] = []

@@ -144,7 +144,7 @@ def known_areas(gazetteer=None) -> list:
     return [*countries(), *(p.outline for p in own)]
 
 
-def area_table(gazetteer=None) -> list[dict]:
+def area_table(gazetteer=None, areas=None) -> list[dict]:
     """Every area of ``known_areas`` with the folded names ``--within`` accepts for it.
 
     The keys are what ``filters._area_of`` resolves: an outline's name or ISO code first, then
@@ -153,7 +153,7 @@ def area_table(gazetteer=None) -> list[dict]:
     """
     from .areas import country_keys, outline_of
 
-    areas = known_areas(gazetteer)
+    areas = areas if areas is not None else known_areas(gazetteer)
     position = {id(area): n for n, area in enumerate(areas)}
     owner = {key: position[id(area)] for key, area in country_keys().items()}
     places = gazetteer.places.values() if gazetteer is not None else ()
@@ -305,7 +305,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
             _text(name) for name, _ in (events[0].attributes if events else ())
         ],
         "attribute_key_table": attribute_keys.values,
-        "areas": area_table(gazetteer),
+        "areas": area_table(gazetteer, areas),
         "sources": _sources(assembly, cited),
         "names": names.values,
         "name_keys": [fold(name) for name in names.values],
