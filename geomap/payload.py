@@ -11,6 +11,7 @@ All text is cleaned with ``safety.clean_text``; nothing here is HTML.
 
 from __future__ import annotations
 
+from .areas import areas_containing
 from .assemble import Assembly, Shape
 from .gazetteer import fold
 from .records import Event, cited_sources
@@ -178,7 +179,7 @@ def areas_at(lon: float, lat: float, areas=None) -> list[int]:
     countries) containing the point."""
     from .areas import countries
 
-    return [n for n, area in enumerate(areas or countries()) if area.contains(lon, lat)]
+    return areas_containing([(lon, lat)], areas or countries())[0]
 
 
 def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -> dict:
@@ -210,8 +211,9 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
     place_rows: list[dict] = []
     columns: dict[str, list] = {name: [] for name in EVENT_COLUMNS}
     memo: dict = {}
-    areas_memo: dict[tuple[float, float], list[int]] = {}
     areas = known_areas(gazetteer)
+    stops = list({(p.lon, p.lat): None for event in events for p in event.stops})
+    areas_memo = dict(zip(stops, areas_containing(stops, areas)))
 
     def name_refs(items: tuple[str, ...]) -> list[int]:
         key = ("names", items)
@@ -271,8 +273,6 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
         cols["coords"].append([[p.lat, p.lon] for p in event.stops])
         inside: set[int] = set()
         for p in event.stops:
-            if (p.lon, p.lat) not in areas_memo:
-                areas_memo[p.lon, p.lat] = areas_at(p.lon, p.lat, areas)
             inside.update(areas_memo[p.lon, p.lat])
         cols["areas"].append(sorted(inside))
         cols["origins"].append(event.origins)

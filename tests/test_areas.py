@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geomap.areas import country, place_outlines, route_ends
+from geomap.areas import areas_containing, countries, country, place_outlines, route_ends
 from geomap.assemble import assemble_records
 from geomap.errors import DataFileError
 from geomap.filters import Criteria, haversine_km, select
@@ -165,3 +165,25 @@ def test_the_shipped_states_hold_their_points():
     for pid in ("tachira", "falcon"):
         place = gazetteer.lookup(pid)
         assert place.outline is not None and place.outline.contains(place.lon, place.lat)
+
+
+_VERTICES = [p for area in countries() for polygon in area.polygons for p in polygon[0]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.floats(-200, 200), st.floats(-90, 90)),
+            # on and beside the outlines' own vertices, where the even-odd rule is hardest
+            st.tuples(st.sampled_from(_VERTICES), st.sampled_from([0, 1e-9, -1e-7, 0.01]))
+            .map(lambda v: (v[0][0] + v[1], v[0][1] - v[1])),
+        ),
+        min_size=1, max_size=60,
+    )
+)
+def test_areas_containing_answers_as_contains_does(points):
+    areas = countries()
+    expected = [[n for n, area in enumerate(areas) if area.contains(lon, lat)]
+                for lon, lat in points]
+    assert areas_containing(points, areas) == expected
