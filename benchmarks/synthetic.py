@@ -9,10 +9,13 @@ coordinates written as literal ``lat,lon`` stops and N/5 distinct routes (at 100
 join two of them, shipments (5 %) sail between the 15 ports (N/50 distinct sea lanes, at most
 210, so that a cold route cache stays affordable).
 
-Both have popup text of realistic length. Columns are written out here rather than imported, so
+*routes*: every event a flight on a route of its own between two literal coordinates (N
+distinct routes), for issue 19's "50,000 distinct routes drawn".
+
+All have popup text of realistic length. Columns are written out here rather than imported, so
 the benchmark drives geomap only through its command line; ``geomap validate`` accepts the result.
 
-Usage: python benchmarks/synthetic.py N OUT_DIR [today|real]
+Usage: python benchmarks/synthetic.py N OUT_DIR [today|real|routes]
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ SOURCE_COLUMNS = ("id", "title", "outlet", "author", "published", "url", "archiv
                   "note")
 EVENT_COLUMNS = ("id", "date", "end_date", "kind", "title", "summary", "actors", "places",
                  "carrier", "confidence", "sources", "evidence")
-SHAPES = ("today", "real")
+SHAPES = ("today", "real", "routes")
 
 #: Coastal points that searoute can route between (lon, lat).
 PORTS = [
@@ -180,6 +183,17 @@ def _real_events(rng, n, sources):
         yield event_row(rng, i, kind, stops, sources)
 
 
+def _route_events(rng, n, sources):
+    flights = set()
+    while len(flights) < n:
+        a = f"{rng.uniform(-55, 70):.4f},{rng.uniform(-179.9, 179.9):.4f}"
+        b = f"{rng.uniform(-55, 70):.4f},{rng.uniform(-179.9, 179.9):.4f}"
+        if a != b:
+            flights.add((a, b))
+    for i, pair in enumerate(sorted(flights)):
+        yield event_row(rng, i, "flight", " > ".join(pair), sources)
+
+
 def generate(n: int, out: Path, seed: int = 1, shape: str = "today") -> Path:
     """Write places.csv, sources.csv and events.csv for ``n`` events of ``shape`` into ``out``."""
     if shape not in SHAPES:
@@ -188,7 +202,7 @@ def generate(n: int, out: Path, seed: int = 1, shape: str = "today") -> Path:
     out.mkdir(parents=True, exist_ok=True)
     write_places(out, _place_rows())
     sources = write_sources(out, rng)
-    events = _today_events if shape == "today" else _real_events
+    events = {"today": _today_events, "real": _real_events, "routes": _route_events}[shape]
     write_events(out, events(rng, n, sources))
     return out
 

@@ -115,6 +115,7 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
     citations = _citations(dataset)
     journeys = _journeys(dataset, gazetteer)
     carriers = carriers_of(dataset.carriers)
+    origin_counts: dict[tuple[str, ...], int] = {}
     events = []
     for line, row in dataset.events.records():
         cell = row["places"]
@@ -124,6 +125,8 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
         eid = row["id"].strip()
         sources = as_list(row["sources"])
         carrier = row.get("carrier", "").strip()
+        if sources not in origin_counts:
+            origin_counts[sources] = independent_origins(sources, origins)
         events.append(
             Event(
                 id=eid,
@@ -142,7 +145,7 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
                 line=line,
                 attributes=tuple((c, row[c].strip()) for c in extra),
                 citations=citations.get(eid, ()),
-                origins=independent_origins(sources, origins),
+                origins=origin_counts[sources],
                 journey=journeys.get(eid, ()),
                 carrier_info=carriers.get(fold(carrier)) if carrier else None,
             )

@@ -435,11 +435,15 @@ def _check_links(report: _Report, dataset: Dataset, usable: dict, gazetteer):
     events = dataset.events
     event_sources = {row["id"].strip(): tuple(split_list(row["sources"])) for row in events.rows}
     if origins is not None:
+        single: dict[tuple[str, ...], bool] = {}
         for line, row in events.records():
-            cited = split_list(row["sources"])
-            if row["confidence"].strip() == "confirmed" and cited and all(
-                s in origins for s in cited
-            ) and provenance.independent_origins(cited, origins) == 1:
+            cited = tuple(split_list(row["sources"]))
+            if row["confidence"].strip() != "confirmed" or not cited:
+                continue
+            if cited not in single:
+                single[cited] = all(s in origins for s in cited) and (
+                    provenance.independent_origins(cited, origins) == 1)
+            if single[cited]:
                 report.warn(
                     events, line, "confidence",
                     "confirmed, but its sources come down to one independent origin",

@@ -28,17 +28,19 @@ def test_benchmark_runs_at_a_small_size(chromium_path, cdn_files, tmp_path):
     airports = 30 if importlib.util.find_spec("airportsdata") else 0
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--sizes", "30", "--repeat", "1",
-         "--airports", str(airports), "--cap", "30", "--slow", "30",
+         "--airports", str(airports), "--routes", "30", "--cap", "30", "--slow", "30",
          "--output", str(output), "--work", str(tmp_path / "work")],
         capture_output=True, text=True, timeout=900,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     text = output.read_text(encoding="utf-8")
     assert "## today shape, 30 events" in text and "## real shape, 30 events" in text
+    assert "## routes shape, 30 events" in text
+    assert "| 30 distinct routes drawn in under 3 s |" not in text  # only from 50,000 routes
     assert ("## airports shape, 30 events" in text) == bool(airports)
     assert "## Issue 19's targets, at 30 events of real shape" in text
     run = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
-    assert len(run["cases"]) == 2 + bool(airports)
+    assert len(run["cases"]) == 3 + bool(airports)
     for case in run["cases"]:
         tools = case["tools"]
         assert tools["geomap"]["draw"]["drawn"]["median"] > 0, tools["geomap"]["draw"]
@@ -75,6 +77,13 @@ def test_synthetic_data_is_valid_in_both_shapes(tmp_path):
     assert len(rows) == 1000
     assert len(literal) >= 500  # N/2 distinct coordinates, each used
     assert len(routes) == 200  # N/5 distinct routes, each used
+
+    flights = generate(300, tmp_path / "routes", shape="routes")
+    _validate(flights)
+    with open(flights / "events.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 300 and len({row["places"] for row in rows}) == 300
+    assert {row["kind"] for row in rows} == {"flight"}
 
 
 def test_airport_case_is_valid(tmp_path):
