@@ -8,6 +8,7 @@ const browser = {
   navigator: "readonly", requestAnimationFrame: "readonly", performance: "readonly",
   self: "readonly", L: "readonly", Supercluster: "readonly", URLSearchParams: "readonly", setTimeout: "readonly",
   clearTimeout: "readonly", matchMedia: "readonly", getComputedStyle: "readonly",
+  atob: "readonly", DecompressionStream: "readonly", TextDecoder: "readonly",
   geomapCore: "readonly", geomapDecode: "readonly", geomapTime: "readonly", geomapPage: "writable",
 };
 const node = {
