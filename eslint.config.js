@@ -25,6 +25,6 @@ module.exports = [
   },
   {
     files: ["tests/js/**/*.js", "eslint.config.js"],
-    languageOptions: { ecmaVersion: 2022, sourceType: "commonjs", globals: node },
+    languageOptions: { ecmaVersion: 2022, sourceType: "commonjs", globals: { ...node, Buffer: "readonly" } },
   },
 ];

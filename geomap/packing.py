@@ -10,7 +10,7 @@ characters:
   geometry (0 a point, 1 a line), then one int32 array in four byte planes (every value's lowest
   byte, then every second byte, …): parts per geometry, points per part, then the coordinates
   ``lon, lat`` in millionths of a degree, as second-order differences within each part (the
-  first point absolute, the second its difference from the first);
+  first point absolute, the second its difference from the first), modulo 2**32;
 * ``text`` streams: lines of JSON, each line short: a layout ``{"columns": […], "rows": n,
   "block": b}``, the document without ``events`` and ``geoms``, then each event column in
   blocks of ``b`` rows, column after column.
@@ -56,7 +56,8 @@ def _planes(values) -> bytes:
     """int32 values as their four byte planes (low bytes first), which compress far better."""
     import numpy as np
 
-    return np.ascontiguousarray(values.astype("<i4").view(np.uint8).reshape(-1, 4).T).tobytes()
+    wrapped = _wrap(values).astype("<i4")
+    return np.ascontiguousarray(wrapped.view(np.uint8).reshape(-1, 4).T).tobytes()
 
 
 def _unplanes(data: bytes, count: int):
@@ -64,6 +65,12 @@ def _unplanes(data: bytes, count: int):
 
     planes = np.frombuffer(data, dtype=np.uint8, count=4 * count).reshape(4, count)
     return np.ascontiguousarray(planes.T).view("<i4").ravel().astype(np.int64)
+
+
+def _wrap(values):
+    """int64 values as the int32 they are modulo 2**32: differences wrap like the page's
+    ``| 0``, and the coordinates, which fit in int32, come back exact."""
+    return (values + 2**31) % 2**32 - 2**31
 
 
 def _part_starts(counts):
@@ -138,14 +145,14 @@ def decode_geoms(data: bytes) -> list[dict]:
     part_of = np.repeat(np.arange(len(counts)), counts)
     base = np.zeros((len(counts), 2), dtype=np.int64)
     base[counts > 0] = total[starts]
-    first = total - base[part_of]
+    first = _wrap(total - base[part_of])
     first[starts] = second[starts]
     total = np.cumsum(first, axis=0)
     base[counts > 0] = total[starts] - first[starts]
-    degrees = ((total - base[part_of]) / SCALE).tolist()
+    degrees = (_wrap(total - base[part_of]) / SCALE).tolist()
     out = []
     part = point = 0
-    for kind, n in zip(types, parts_per_geom):
+    for kind, n in zip(types, parts_per_geom, strict=True):
         if kind == _TYPES["P"]:
             out.append({"t": "P", "c": degrees[point]})
             point += 1
@@ -209,7 +216,7 @@ def pack(payload: dict, chunk_chars: int = CHUNK_CHARS) -> list[Chunk]:
     with ThreadPoolExecutor(max_workers=2) as pool:
         packed = list(pool.map(lambda w: zlib.compress(w[1], w[2]), work))
     chunks = []
-    for n, ((kind, _, _), data) in enumerate(zip(work, packed)):
+    for n, ((kind, _, _), data) in enumerate(zip(work, packed, strict=True)):
         text = base64.b64encode(data).decode("ascii")
         chunks.extend(Chunk(n, kind, text[i:i + chunk_chars])
                       for i in range(0, max(len(text), 1), chunk_chars))

@@ -82,11 +82,12 @@
       var x = 0, y = 0, dx = 0, dy = 0;
       for (var i = 0; i < count; i++) {
         var sx = next(), sy = next();
+        /* int32 arithmetic (| 0): differences wrap as Python wrote them. */
         if (i === 0) { x = sx; y = sy; } else {
-          dx = i === 1 ? sx : dx + sx;
-          dy = i === 1 ? sy : dy + sy;
-          x += dx;
-          y += dy;
+          dx = i === 1 ? sx : (dx + sx) | 0;
+          dy = i === 1 ? sy : (dy + sy) | 0;
+          x = (x + dx) | 0;
+          y = (y + dy) | 0;
         }
         out[i] = [x / SCALE, y / SCALE];
       }
