@@ -17,26 +17,10 @@ from geomap.packing import Chunk, decode_geoms, encode_geoms, pack, read_page, u
 from geomap.payload import map_payload
 
 from .conftest import FIXTURES
+from .helpers import assert_same
 
 CASE = FIXTURES.parent / "cases" / "packed.json"
 ROOT = FIXTURES.parents[1]
-
-
-def assert_same(got, want, where="doc", tolerance=0.0):
-    """Equal everywhere; numbers under ``geoms`` within ``tolerance``."""
-    if isinstance(want, dict):
-        assert isinstance(got, dict) and got.keys() == want.keys(), where
-        for key in want:
-            inner = 1e-6 if key == "geoms" and where == "doc" else tolerance
-            assert_same(got[key], want[key], f"{where}.{key}", inner)
-    elif isinstance(want, list | tuple):
-        assert isinstance(got, list) and len(got) == len(want), where
-        for n, (a, b) in enumerate(zip(got, want, strict=True)):
-            assert_same(a, b, f"{where}[{n}]", tolerance)
-    elif isinstance(want, float) and tolerance:
-        assert math.isclose(got, want, rel_tol=0, abs_tol=tolerance), (where, got, want)
-    else:
-        assert got == want and type(got) is type(want), (where, got, want)
 
 
 @pytest.mark.parametrize("name", ["basic", "custom", "outlined", "overlap", "precision"])
