@@ -105,3 +105,16 @@ test("a geometry stream of the wrong length is refused", () => {
   bytes[0] = 1;
   assert.throws(() => decode.geometries(bytes), /geometry stream of 16 bytes/);
 });
+
+test("the packed case unpacks alike with and without a native base64 decoder", async () => {
+  const native = Object.getOwnPropertyDescriptor(Uint8Array, "fromBase64");
+  try {
+    for (const fromBase64 of [undefined, (text) => new Uint8Array(Buffer.from(text, "base64"))]) {
+      Object.defineProperty(Uint8Array, "fromBase64", { value: fromBase64, configurable: true });
+      assert.deepStrictEqual(await decode.unpack(packed.chunks), packed.doc);
+    }
+  } finally {
+    delete Uint8Array.fromBase64;
+    if (native) Object.defineProperty(Uint8Array, "fromBase64", native);
+  }
+});

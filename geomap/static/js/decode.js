@@ -19,23 +19,27 @@
   var VERSION = 3;
   var SCALE = 1e6;
 
-  /** The bytes of a stream's base64 chunks (each a multiple of 4 characters). */
-  function bytesOf(chunks) {
-    var parts = chunks.map(function (text) { return atob(text); });
-    var out = new Uint8Array(parts.reduce(function (n, p) { return n + p.length; }, 0));
-    var at = 0;
-    parts.forEach(function (p) {
-      for (var i = 0; i < p.length; i++) out[at + i] = p.charCodeAt(i);
-      at += p.length;
-    });
-    return out;
-  }
-
   function concat(parts, total) {
     var out = new Uint8Array(total);
     var at = 0;
     parts.forEach(function (p) { out.set(p, at); at += p.length; });
     return out;
+  }
+
+  /** The bytes of base64 text: natively where the platform can (Uint8Array.fromBase64). */
+  function base64Bytes(text) {
+    if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+    var binary = atob(text);
+    var out = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  }
+
+  /** The bytes of a stream's base64 chunks (each a multiple of 4 characters). */
+  function bytesOf(chunks) {
+    var parts = chunks.map(base64Bytes);
+    if (parts.length === 1) return parts[0];
+    return concat(parts, parts.reduce(function (n, p) { return n + p.length; }, 0));
   }
 
   /** zlib-compressed bytes, inflated by the platform (a promise of the bytes). */
