@@ -71,7 +71,9 @@ def _unplanes(data: bytes, count: int):
 def _wrap(values):
     """int64 values as the int32 they are modulo 2**32: differences wrap like the page's
     ``| 0``, and the coordinates, which fit in int32, come back exact."""
-    return (values + 2**31) % 2**32 - 2**31
+    import numpy as np
+
+    return values.astype(np.int32).astype(np.int64)  # an integer cast keeps the low 32 bits
 
 
 def _part_starts(counts):
@@ -154,6 +156,7 @@ def decode_geoms(data: bytes) -> list[dict]:
     degrees = (_wrap(total - base[part_of]) / SCALE).tolist()
     out = []
     part = point = 0
+    counts = counts.tolist()
     for kind, n in zip(types, parts_per_geom, strict=True):
         if kind == _TYPES["P"]:
             out.append({"t": "P", "c": degrees[point]})
@@ -161,7 +164,7 @@ def decode_geoms(data: bytes) -> list[dict]:
             part += 1
             continue
         lines = []
-        for count in counts[part:part + n].tolist():
+        for count in counts[part:part + n]:
             lines.append(degrees[point:point + count])
             point += count
         part += n
