@@ -8,6 +8,7 @@ const browser = {
   navigator: "readonly", requestAnimationFrame: "readonly", performance: "readonly",
   self: "readonly", L: "readonly", Supercluster: "readonly", URLSearchParams: "readonly", setTimeout: "readonly",
   clearTimeout: "readonly", matchMedia: "readonly", getComputedStyle: "readonly",
+  atob: "readonly", DecompressionStream: "readonly", TextDecoder: "readonly",
   geomapCore: "readonly", geomapDecode: "readonly", geomapTime: "readonly", geomapPage: "writable",
 };
 const node = {
@@ -24,6 +25,6 @@ module.exports = [
   },
   {
     files: ["tests/js/**/*.js", "eslint.config.js"],
-    languageOptions: { ecmaVersion: 2022, sourceType: "commonjs", globals: node },
+    languageOptions: { ecmaVersion: 2022, sourceType: "commonjs", globals: { ...node, Buffer: "readonly" } },
   },
 ];

@@ -27,7 +27,7 @@ from .vocabulary import DEFAULT_KINDS, UNASSESSED, UNASSESSED_MEANING, Kind
 from .words import plural
 
 #: Version of the payload's layout; the page script refuses a document it does not know.
-VERSION = 2
+VERSION = 3
 
 #: The default kinds' colour and mark (datasets may declare their own in ``kinds.csv``).
 KIND_STYLES = {k.id: {"color": k.colour, "mark": k.mark} for k in DEFAULT_KINDS}

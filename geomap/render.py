@@ -1,9 +1,10 @@
 """The HTML page around the payload: the only module that imports folium.
 
-folium builds the page skeleton (Leaflet, the basemap tiles); the events travel as one JSON
-document (``payload.map_payload``) that the page's own script (``static/js``) draws on a canvas,
-building popups, tooltips, legend and title from text with ``textContent``. Pinned scripts and
-styles are linked with their SRI hashes, or inlined from bytes resolved before rendering.
+folium builds the page skeleton (Leaflet, the basemap tiles); the events travel as the document
+``payload.map_payload``, compressed into base64 script elements (``packing``), that the page's
+own script (``static/js``) decodes once and draws on a canvas, building popups, tooltips,
+legend and title from text with ``textContent``. Pinned scripts and styles are linked with their
+SRI hashes, or inlined from bytes resolved before rendering.
 
 No string from the data is handed to folium: folium renders through Jinja2, which would evaluate
 ``{{ … }}`` in data. The data, the page title, the script and the style are put into the rendered
@@ -20,7 +21,7 @@ from importlib import resources
 from .assemble import Assembly
 from .assets import ASSETS, by_kind
 from .payload import map_payload
-from .safety import clean_text, json_for_script
+from .safety import clean_text
 
 DEFAULT_TITLE = "Iran–Venezuela cooperation"
 DEFAULT_TILES = "Esri.WorldGrayCanvas"
@@ -84,6 +85,18 @@ def _inline_assets(page: str, assets: dict[str, bytes]) -> str:
     if re.search(r"<(?:script|link)[^>]+(?:src|href)=\"https?:", page):
         raise RuntimeError("a script or style is still loaded from the network")
     return page
+
+
+def payload_elements(payload: dict) -> str:
+    """The payload as ``<script type="application/octet-stream">`` elements of base64
+    (``packing``): no character of the data can end or change the element."""
+    from .packing import pack
+
+    return "".join(
+        f'<script type="application/octet-stream" id="geomap-data-{n}" '
+        f'data-stream="{chunk.stream}" data-kind="{chunk.kind}">{chunk.text}</script>'
+        for n, chunk in enumerate(pack(payload))
+    )
 
 
 def tile_provider_name(tiles: str) -> str:
@@ -166,7 +179,7 @@ def render_html(
             "{% macro header(this, kwargs) %}<style>@@GEOMAP_CSS@@</style>{% endmacro %}"
             "{% macro html(this, kwargs) %}"
             '<script type="application/json" id="geomap-basemap">@@GEOMAP_BASEMAP@@</script>'
-            '<script type="application/json" id="geomap-data">@@GEOMAP_DATA@@</script>'
+            "@@GEOMAP_DATA@@"
             "{% endmacro %}"
             "{% macro script(this, kwargs) %}@@GEOMAP_SCRIPT@@{% endmacro %}"
         )
@@ -180,7 +193,7 @@ def render_html(
         "TITLE": html.escape(clean_text(title)),
         "CSS": _static("geomap.css"),
         "BASEMAP": _static("countries.geojson").strip(),
-        "DATA": json_for_script(map_payload(assembly, title, fmap.get_name())),
+        "DATA": payload_elements(map_payload(assembly, title, fmap.get_name())),
         "SCRIPT": page_script(),
     }
     found = _PLACEHOLDER.findall(page)

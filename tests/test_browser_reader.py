@@ -10,7 +10,6 @@ markers are found by their boxes on screen.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import os
 import re
@@ -22,6 +21,7 @@ import pytest
 from geomap.pipeline import render_map
 
 from .conftest import FIXTURES, ROOT
+from .helpers import page_payload
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +30,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def payload(html: Path) -> dict:
-    text = html.read_text(encoding="utf-8")
-    match = re.search(r'id="geomap-data">(.*?)</script>', text, re.S)
-    return json.loads(match.group(1))
+    return page_payload(html.read_text(encoding="utf-8"))
 
 
 def events_of(doc: dict) -> list[dict]:

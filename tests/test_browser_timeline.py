@@ -21,6 +21,7 @@ from geomap.pipeline import render_map
 
 from .browser_support import offline_router
 from .conftest import FIXTURES, ROOT, MapPage
+from .helpers import page_payload
 from .test_browser_reader import run_axe
 
 pytestmark = pytest.mark.browser
@@ -167,9 +168,7 @@ def test_the_strip_draws_every_event_by_kind_and_squeezes_the_empty_years(open_m
     assert strip.count() == 1
     doc_kinds = {
         k["id"]: k
-        for k in json.loads(
-            re.search(r'id="geomap-data">(.*?)</script>', default_map.read_text(), re.S).group(1)
-        )["kinds"]
+        for k in page_payload(default_map.read_text(encoding="utf-8"))["kinds"]
     }
     marks = strip.locator(".gm-tl-mark")
     assert marks.count() == DEFAULT_TOTAL

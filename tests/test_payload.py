@@ -56,7 +56,7 @@ def test_dates_keep_their_precision(payload):
 
 
 def test_styles_are_in_the_payload(payload):
-    assert payload["version"] == 2
+    assert payload["version"] == 3
     assert payload["styles"]["alleged"] == CONFIDENCE_STYLES["alleged"]
     assert [k["mark"] for k in payload["kinds"]] == ["circle", "diamond"]
 

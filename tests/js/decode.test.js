@@ -6,7 +6,7 @@ const assert = require("node:assert/strict");
 const decode = require("../../geomap/static/js/decode.js");
 
 const doc = {
-  version: 2,
+  version: 3,
   kinds: [{ id: "flight", label: "Flight", color: "#000", mark: "triangle", count: 2 },
     { id: "visit", label: "Visit", color: "#111", mark: "circle", count: 1 }],
   levels: ["alleged", "reported", "confirmed"],
@@ -42,7 +42,7 @@ test("columns become events with names, keys and sources", () => {
 });
 
 test("a payload of another version is refused", () => {
-  assert.throws(() => decode.decode(Object.assign({}, doc, { version: 1 })), /version 2/);
+  assert.throws(() => decode.decode(Object.assign({}, doc, { version: 2 })), /version 3/);
 });
 
 test("only events with the same geometry, origin and style share a feature", () => {
@@ -79,4 +79,42 @@ test("events sort by date, actors by how often they appear, years span every eve
   assert.deepEqual(decode.actorIndex(events).list.map((a) => [a.name, a.count]),
     [["Mahan Air", 2], ["Straße Corp", 1]]);
   assert.deepEqual(decode.yearRange(events), [2020, 2021]);
+});
+
+/* The packed payload (tests/cases/packed.json, also read by tests/test_packing.py). */
+const packed = require("../cases/packed.json");
+
+test("the packed case unpacks to its document", async () => {
+  const got = await decode.unpack(packed.chunks);
+  assert.deepStrictEqual(got, packed.doc);
+  assert.deepStrictEqual(got.geoms[2].c[0][2], [183.123456, -3.5]);
+  assert.deepStrictEqual(got.geoms[5].c[0], [[-2000, 0], [2000, 0.5], [-2000, 1], [2147, -1]]);
+});
+
+test("a damaged stream is refused, not drawn", async () => {
+  const chunks = packed.chunks.map((c) => Object.assign({}, c));
+  const bytes = Buffer.from(chunks.filter((c) => c.stream === 0).map((c) => c.text).join(""), "base64");
+  bytes[bytes.length - 1] ^= 0xff;
+  const text = bytes.toString("base64");
+  const damaged = [{ stream: 0, kind: "geoms", text: text }].concat(chunks.filter((c) => c.stream !== 0));
+  await assert.rejects(decode.unpack(damaged));
+});
+
+test("a geometry stream of the wrong length is refused", () => {
+  const bytes = new Uint8Array(16);
+  bytes[0] = 1;
+  assert.throws(() => decode.geometries(bytes), /geometry stream of 16 bytes/);
+});
+
+test("the packed case unpacks alike with and without a native base64 decoder", async () => {
+  const native = Object.getOwnPropertyDescriptor(Uint8Array, "fromBase64");
+  try {
+    for (const fromBase64 of [undefined, (text) => new Uint8Array(Buffer.from(text, "base64"))]) {
+      Object.defineProperty(Uint8Array, "fromBase64", { value: fromBase64, configurable: true });
+      assert.deepStrictEqual(await decode.unpack(packed.chunks), packed.doc);
+    }
+  } finally {
+    delete Uint8Array.fromBase64;
+    if (native) Object.defineProperty(Uint8Array, "fromBase64", native);
+  }
 });

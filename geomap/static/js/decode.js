@@ -1,4 +1,9 @@
-/* geomap decode: the payload's columns become one plain object per event.
+/* geomap decode: the page's packed payload becomes the document, and its columns one plain
+ * object per event.
+ *
+ * The payload arrives as base64 streams compressed with zlib (see geomap/packing.py): one
+ * binary stream of geometries, and text streams of short JSON lines. `unpack` turns them back
+ * into the document Python made, with the browser's native DecompressionStream.
  *
  * Pure (no Leaflet, no DOM): the browser gets the global `geomapDecode`, Node gets the module.
  * Names keep the folded keys Python computed (`name_keys`, `places[].keys`); the page folds
@@ -11,7 +16,147 @@
 })(typeof self !== "undefined" ? self : this, function (core) {
   "use strict";
 
-  var VERSION = 2;
+  var VERSION = 3;
+  var SCALE = 1e6;
+
+  function concat(parts, total) {
+    var out = new Uint8Array(total);
+    var at = 0;
+    parts.forEach(function (p) { out.set(p, at); at += p.length; });
+    return out;
+  }
+
+  /** The bytes of base64 text: natively where the platform can (Uint8Array.fromBase64). */
+  function base64Bytes(text) {
+    if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+    var binary = atob(text);
+    var out = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  }
+
+  /** The bytes of a stream's base64 chunks (each a multiple of 4 characters). */
+  function bytesOf(chunks) {
+    var parts = chunks.map(base64Bytes);
+    if (parts.length === 1) return parts[0];
+    return concat(parts, parts.reduce(function (n, p) { return n + p.length; }, 0));
+  }
+
+  /** zlib-compressed bytes, inflated by the platform (a promise of the bytes). */
+  async function inflate(bytes) {
+    var stream = new DecompressionStream("deflate");
+    var writer = stream.writable.getWriter();
+    /* A corrupt stream rejects these as well as the reads: the reads report it. */
+    writer.write(bytes).catch(function () {});
+    writer.close().catch(function () {});
+    var reader = stream.readable.getReader();
+    var parts = [], total = 0;
+    for (;;) {
+      var step = await reader.read();
+      if (step.done) return concat(parts, total);
+      parts.push(step.value);
+      total += step.value.length;
+    }
+  }
+
+  /** The geometry table from its binary stream: [{t: "P", c: [lon, lat]} |
+   * {t: "L", c: [[[lon, lat], ...], ...]}], coordinates in millionths of a degree. */
+  function geometries(bytes) {
+    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    var nGeoms = view.getUint32(0, true), nParts = view.getUint32(4, true);
+    var nPoints = view.getUint32(8, true);
+    var types = 12, body = 12 + nGeoms, size = nGeoms + nParts + 2 * nPoints;
+    if (bytes.length !== body + 4 * size) {
+      throw new Error("geomap: geometry stream of " + bytes.length + " bytes, expected " +
+        (body + 4 * size));
+    }
+    var b0 = body, b1 = body + size, b2 = body + 2 * size, b3 = body + 3 * size;
+    var at = 0;
+    function next() {
+      var v = bytes[b0 + at] | bytes[b1 + at] << 8 | bytes[b2 + at] << 16 | bytes[b3 + at] << 24;
+      at += 1;
+      return v;
+    }
+    var partsOf = new Int32Array(nGeoms), counts = new Int32Array(nParts);
+    for (var g = 0; g < nGeoms; g++) partsOf[g] = next();
+    for (var p = 0; p < nParts; p++) counts[p] = next();
+    /* One part: second-order differences after the first point, first-order at the second. */
+    function part(count) {
+      var out = new Array(count);
+      var x = 0, y = 0, dx = 0, dy = 0;
+      for (var i = 0; i < count; i++) {
+        var sx = next(), sy = next();
+        /* int32 arithmetic (| 0): differences wrap as Python wrote them. */
+        if (i === 0) { x = sx; y = sy; } else {
+          dx = i === 1 ? sx : (dx + sx) | 0;
+          dy = i === 1 ? sy : (dy + sy) | 0;
+          x = (x + dx) | 0;
+          y = (y + dy) | 0;
+        }
+        out[i] = [x / SCALE, y / SCALE];
+      }
+      return out;
+    }
+    var geoms = new Array(nGeoms);
+    p = 0;
+    for (g = 0; g < nGeoms; g++) {
+      if (bytes[types + g] === 0) {
+        geoms[g] = { t: "P", c: part(counts[p])[0] };
+        p += 1;
+      } else {
+        var lines = new Array(partsOf[g]);
+        for (var k = 0; k < lines.length; k++) lines[k] = part(counts[p++]);
+        geoms[g] = { t: "L", c: lines };
+      }
+    }
+    return geoms;
+  }
+
+  /** The document from its text streams' bytes: a layout line, the head, then each event
+   * column in blocks of rows. */
+  function documentOf(texts, geoms) {
+    var utf8 = new TextDecoder("utf-8", { fatal: true });
+    var lines = [];
+    texts.forEach(function (bytes) {
+      for (var from = 0; from < bytes.length;) {
+        var end = bytes.indexOf(10, from);
+        if (end < 0) end = bytes.length;
+        lines.push(JSON.parse(utf8.decode(bytes.subarray(from, end))));
+        from = end + 1;
+      }
+    });
+    var layout = lines[0], doc = lines[1], line = 2;
+    var blocks = Math.max(1, Math.ceil(layout.rows / layout.block));
+    doc.events = {};
+    layout.columns.forEach(function (name) {
+      var column = lines[line++];
+      for (var b = 1; b < blocks; b++) {
+        var more = lines[line++];
+        for (var i = 0; i < more.length; i++) column.push(more[i]);
+      }
+      doc.events[name] = column;
+    });
+    doc.geoms = geoms;
+    return doc;
+  }
+
+  /** The document from the page's chunks [{stream, kind, text}] in order (a promise). Streams
+   * inflate concurrently. */
+  async function unpack(chunks) {
+    var streams = [];
+    chunks.forEach(function (c) {
+      var last = streams[streams.length - 1];
+      if (last && last.stream === c.stream) last.texts.push(c.text);
+      else streams.push({ stream: c.stream, kind: c.kind, texts: [c.text] });
+    });
+    var bytes = await Promise.all(streams.map(function (s) { return inflate(bytesOf(s.texts)); }));
+    var geoms = null, texts = [];
+    streams.forEach(function (s, n) {
+      if (s.kind === "geoms") geoms = geometries(bytes[n]);
+      else texts.push(bytes[n]);
+    });
+    return documentOf(texts, geoms);
+  }
 
   function check(doc) {
     if (!doc || doc.version !== VERSION) {
@@ -123,6 +268,8 @@
 
   return {
     VERSION: VERSION,
+    unpack: unpack,
+    geometries: geometries,
     decode: decode,
     featureKey: featureKey,
     actorIndex: actorIndex,

@@ -1,4 +1,4 @@
-/* geomap main: reads the payload in #geomap-data and wires core, layers, panel, list and popup.
+/* geomap main: decodes the packed payload once and wires core, layers, panel, list and popup.
  *
  * The address keeps the filters (the CLI's option names), the open event and the map view, so
  * that a link shows what its sender saw.
@@ -6,11 +6,46 @@
 (function (page) {
   "use strict";
 
+  /** A message in place of the map, for a reader (not only the console). */
+  function fail(text) {
+    var box = document.createElement("p");
+    box.className = "gm-fatal";
+    box.setAttribute("role", "alert");
+    box.textContent = text;
+    document.body.appendChild(box);
+  }
+
+  /** Reads the payload's script elements once (decode.js `unpack`), then builds the page. */
+  page.start = function (build) {
+    if (typeof DecompressionStream === "undefined") {
+      fail("This map cannot open in this browser: its data is compressed and the browser " +
+        "cannot decompress it (it lacks DecompressionStream). Open it in a recent Chrome, " +
+        "Edge, Firefox or Safari.");
+      return;
+    }
+    var elements = document.querySelectorAll('script[type="application/octet-stream"][data-kind]');
+    var chunks = [].map.call(elements, function (el) {
+      return { stream: +el.getAttribute("data-stream"), kind: el.getAttribute("data-kind"),
+        text: el.textContent };
+    });
+    performance.mark("geomap:decode");
+    geomapDecode.unpack(chunks).then(function (doc) {
+      performance.mark("geomap:decoded");  /* for benchmarks: the start-up decode's time */
+      build(page, doc);
+    }, function (e) {
+      fail("This map's data could not be read (" + e.message + "); the file may be damaged.");
+      throw e;
+    });
+  };
+})(window.geomapPage = window.geomapPage || {});
+
+geomapPage.start(function (page, doc) {
+  "use strict";
+
   var core = geomapCore;
   var decode = geomapDecode;
   var el = page.ui.el;
 
-  var doc = JSON.parse(document.getElementById("geomap-data").textContent);
   var map = window[doc.map];
   var events = decode.decode(doc);
   events.forEach(function (ev) { Object.assign(ev, core.filterFields(doc, ev.index)); });
@@ -402,4 +437,4 @@
     openTooltip: function (id) { showTooltip(layers.featureOf[eventOf(id).index]); }
   };
   requestAnimationFrame(function () { window.geomap.drawnAt = performance.now(); });
-})(window.geomapPage = window.geomapPage || {});
+});
