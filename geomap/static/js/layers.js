@@ -25,12 +25,6 @@
     return Math.min(14, 3 + 2.5 * (Math.sqrt(Math.max(n, 1)) - 1));
   }
 
-  function latlngs(parts) {
-    return parts.map(function (part) {
-      return part.map(function (c) { return [c[1], c[0]]; });
-    });
-  }
-
   /** A route's parts and, for a part running past ±180° (joined across the antimeridian), its
    * copy one world over, so the line is whole whichever copy of the world is in view. */
   function wrapped(parts) {
@@ -651,7 +645,11 @@
     function shape(feature) {
       if (!feature.shape) {
         feature.shape = feature.latlng ? { getLatLng: function () { return feature.latlng; } }
-          : { getLatLngs: function () { return latlngs(wrapped(feature.geom.c)); } };
+          : { getLatLngs: function () {
+            return wrapped(feature.geom.c).map(function (part) {
+              return part.map(function (c) { return L.latLng(c[1], c[0]); });
+            });
+          } };
       }
       return feature.shape;
     }
