@@ -72,7 +72,11 @@
 
   /** The two arrowheads a directed line carries, as the polylineDecorator drew them: at half
    * its pixel length (11 px) and at its end (9 px), arms 30° either side of the heading. */
-  function arrowHeads(ctx, pts, n) {
+  function arrowHeads(ctx, parts) {
+    parts.forEach(function (pts) { arrowHead(ctx, pts, pts.length / 2); });
+  }
+
+  function arrowHead(ctx, pts, n) {
     var total = 0, i;
     for (i = 1; i < n; i++) total += Math.hypot(pts[2 * i] - pts[2 * i - 2], pts[2 * i + 1] - pts[2 * i - 1]);
     if (!(total > 0)) return;
@@ -100,6 +104,47 @@
     return text ? String(text).split(/[, ]+/).map(Number).filter(function (n) { return n >= 0; }) : [];
   }
 
+  var BATCH = 300;  // routes in view past which lines of one style are stroked together
+
+  /** Add parts (flat pixel arrays) to the canvas path, leaving out vertices less than a pixel
+   * from the last one drawn. */
+  function trace(ctx, parts) {
+    parts.forEach(function (pts) {
+      var n = pts.length / 2, lx = pts[0], ly = pts[1];
+      ctx.moveTo(lx, ly);
+      for (var i = 1; i < n; i++) {
+        var x = pts[2 * i], y = pts[2 * i + 1];
+        if (i < n - 1 && Math.abs(x - lx) + Math.abs(y - ly) < 1) continue;
+        ctx.lineTo(x, y);
+        lx = x; ly = y;
+      }
+    });
+  }
+
+  /** One stroke [colour, width, dash, alpha, parts or a list of them]: what `add` traces of
+   * the parts, stroked once. */
+  function stroke(ctx, st, add) {
+    ctx.beginPath();
+    (st[5] || [st[4]]).forEach(function (parts) { add(ctx, parts); });
+    ctx.strokeStyle = st[0];
+    ctx.lineWidth = st[1];
+    ctx.setLineDash(st[2]);
+    ctx.globalAlpha = st[3];
+    ctx.stroke();
+  }
+
+  /** Strokes of one colour, width, dash and alpha merged into one, in order of first use. */
+  function batch(strokes) {
+    var byStyle = new Map();
+    strokes.forEach(function (st) {
+      var key = st[0] + " " + st[1] + " " + st[2].join(",") + " " + st[3];
+      var to = byStyle.get(key);
+      if (!to) byStyle.set(key, to = st.slice(0, 4).concat([null, []]));
+      to[5].push(st[4]);
+    });
+    return Array.from(byStyle.values());
+  }
+
   /** One canvas that draws every route and travel line (Leaflet's canvas renderer, positioned
    * and zoom-animated as Leaflet's own, but drawing plain arrays instead of a Leaflet path per
    * feature): only what meets the padded view is projected, each route's halo under its
@@ -112,65 +157,43 @@
       var origin = map.getPixelOrigin();
       var west = (b.min.x + origin.x) / scale, north = (b.min.y + origin.y) / scale;
       var east = (b.max.x + origin.x) / scale, south = (b.max.y + origin.y) / scale;
-      var heads = [];
-      ctx.save();
-      ctx.lineCap = "round";
-      ctx.lineJoin = "round";
+      var drawn = [];
       this.options.source().forEach(function (f) {
-        var look = f.look;
-        if (!look) return;
-        var box = f.xy.box;
-        if (box[0] > east || box[2] < west || box[1] > south || box[3] < north) return;
-        var alpha = f.fading || 1;
+        var look = f.look, box = f.xy && f.xy.box;
+        if (!look || box[0] > east || box[2] < west || box[1] > south || box[3] < north) return;
         var parts = f.xy.parts.map(function (xy) {
-          var n = xy.length / 2, pts = new Float64Array(xy.length);
-          for (var i = 0; i < n; i++) {
-            pts[2 * i] = xy[2 * i] * scale - origin.x;
-            pts[2 * i + 1] = xy[2 * i + 1] * scale - origin.y;
+          var pts = new Float64Array(xy.length);
+          for (var i = 0; i < xy.length; i += 2) {
+            pts[i] = xy[i] * scale - origin.x;
+            pts[i + 1] = xy[i + 1] * scale - origin.y;
           }
           return pts;
         });
-        function trace() {
-          ctx.beginPath();
-          parts.forEach(function (pts) {
-            var n = pts.length / 2, lx = pts[0], ly = pts[1];
-            ctx.moveTo(lx, ly);
-            for (var i = 1; i < n; i++) {
-              var x = pts[2 * i], y = pts[2 * i + 1];
-              if (i < n - 1 && Math.abs(x - lx) + Math.abs(y - ly) < 1) continue;
-              ctx.lineTo(x, y);
-              lx = x; ly = y;
-            }
-          });
-        }
-        var width = look.width + (f.lit ? 3 : 0);
-        if (look.halo) {
-          trace();
-          ctx.setLineDash([]);
-          ctx.globalAlpha = 0.7 * alpha;
-          ctx.strokeStyle = "#fff";
-          ctx.lineWidth = look.width + 3;
-          ctx.stroke();
-        }
-        trace();
-        ctx.setLineDash(look.dash);
-        ctx.globalAlpha = look.opacity * alpha;
-        ctx.strokeStyle = look.color;
-        ctx.lineWidth = width;
-        ctx.stroke();
-        heads.push([parts, look.color, alpha]);
+        drawn.push({ look: look, parts: parts, alpha: f.fading || 1, lit: f.lit });
       });
-      /* Arrowheads over every line, as Leaflet drew the decorators' after each zoom. */
-      ctx.setLineDash([]);
-      ctx.lineWidth = 2.5;
-      heads.forEach(function (h) {
-        ctx.beginPath();
-        h[0].forEach(function (pts) { arrowHeads(ctx, pts, pts.length / 2); });
-        ctx.globalAlpha = 0.9 * h[2];
-        ctx.strokeStyle = h[1];
-        ctx.stroke();
+      /* Each route's halo under its line, in order; past a few hundred, one stroke per style
+       * (every halo, then every line), which looks the same but for which of two crossing
+       * lines lies on top. Arrowheads go over every line, as Leaflet drew the decorators'. */
+      var strokes = [], heads = [];
+      drawn.forEach(function (d) {
+        if (d.look.halo) strokes.push(["#fff", d.look.width + 3, [], 0.7 * d.alpha, d.parts]);
+        strokes.push([d.look.color, d.look.width + (d.lit ? 3 : 0), d.look.dash,
+          d.look.opacity * d.alpha, d.parts]);
+        heads.push([d.look.color, 2.5, [], 0.9 * d.alpha, d.parts]);
       });
+      if (drawn.length > BATCH) strokes = batch(strokes.filter(function (st) { return st[0] === "#fff"; }))
+        .concat(batch(strokes.filter(function (st) { return st[0] !== "#fff"; })));
+      ctx.save();
+      ctx.lineCap = "round";
+      ctx.lineJoin = "round";
+      strokes.forEach(function (st) { stroke(ctx, st, trace); });
+      (drawn.length > BATCH ? batch(heads) : heads).forEach(function (st) { stroke(ctx, st, arrowHeads); });
       ctx.restore();
+    },
+
+    _redraw: function () {
+      if (this._redrawRequest) L.Util.cancelAnimFrame(this._redrawRequest);
+      L.Canvas.prototype._redraw.call(this);
     },
 
     /** Hovering a route: `hover(feature or null, event)` for the one on top under the pointer. */
