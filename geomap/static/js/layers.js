@@ -105,6 +105,7 @@
   }
 
   var BATCH = 300;  // routes in view past which lines of one style are stroked together
+  var CHUNK = 64;    // routes in one stroke at most (a longer path rasterises more slowly)
 
   /** Add parts (flat pixel arrays) to the canvas path, leaving out vertices less than a pixel
    * from the last one drawn. */
@@ -135,14 +136,17 @@
 
   /** Strokes of one colour, width, dash and alpha merged into one, in order of first use. */
   function batch(strokes) {
-    var byStyle = new Map();
+    var byStyle = new Map(), out = [];
     strokes.forEach(function (st) {
       var key = st[0] + " " + st[1] + " " + st[2].join(",") + " " + st[3];
       var to = byStyle.get(key);
-      if (!to) byStyle.set(key, to = st.slice(0, 4).concat([null, []]));
+      if (!to || to[5].length >= CHUNK) {
+        byStyle.set(key, to = st.slice(0, 4).concat([null, []]));
+        out.push(to);
+      }
       to[5].push(st[4]);
     });
-    return Array.from(byStyle.values());
+    return out;
   }
 
   /** One canvas that draws every route and travel line (Leaflet's canvas renderer, positioned
