@@ -207,6 +207,7 @@
       var hit = this.options.hitAt(map.mouseEventToContainerPoint(e));
       L.DomUtil[hit ? "addClass" : "removeClass"](this._container, "leaflet-interactive");
       this.options.hover(hit, e);
+      this._fireEvent(false, e);  // the map's own mousemove, as Leaflet's canvas fires it
     },
 
     _handleMouseOut: function (e) {
@@ -237,8 +238,11 @@
         else if (f) hover.fire("move", { feature: f, latlng: latlng });
         hovered = f;
       } });
-    canvas.addTo(map);  // first in the overlay pane, under the rings drawn by Leaflet's own
-    var renderer = L.canvas({ padding: 0.5, tolerance: TOLERANCE });
+    canvas.addTo(map);
+    /* Rings drawn over the routes, in a pane that lets the pointer through to them. */
+    map.createPane("geomapRings").style.zIndex = 401;
+    map.getPane("geomapRings").style.pointerEvents = "none";
+    var renderer = L.canvas({ padding: 0.5, pane: "geomapRings" });
 
     /* Offline basemap: country outlines beneath any tile layer, which covers it when it loads. */
     var basemap = document.getElementById("geomap-basemap");
