@@ -107,19 +107,46 @@
   var BATCH = 300;  // routes in view past which lines of one style are stroked together
   var CHUNK = 64;    // routes in one stroke at most (a longer path rasterises more slowly)
 
-  /** Add parts (flat pixel arrays) to the canvas path, leaving out vertices less than a pixel
-   * from the last one drawn. */
+  /** Add parts (flat pixel arrays) to the canvas path. */
   function trace(ctx, parts) {
     parts.forEach(function (pts) {
-      var n = pts.length / 2, lx = pts[0], ly = pts[1];
-      ctx.moveTo(lx, ly);
-      for (var i = 1; i < n; i++) {
-        var x = pts[2 * i], y = pts[2 * i + 1];
-        if (i < n - 1 && Math.abs(x - lx) + Math.abs(y - ly) < 1) continue;
-        ctx.lineTo(x, y);
-        lx = x; ly = y;
-      }
+      ctx.moveTo(pts[0], pts[1]);
+      for (var i = 2; i < pts.length; i += 2) ctx.lineTo(pts[i], pts[i + 1]);
     });
+  }
+
+  /** A flat pixel array simplified as Leaflet simplifies a polyline (smoothFactor 1): the
+   * vertices more than a pixel from the last kept, then Douglas-Peucker to within a pixel. */
+  function simplify(pts) {
+    var keep = kept(pts), out = new Float64Array(keep.length * 2);
+    keep.forEach(function (v, k) { out[2 * k] = pts[2 * v]; out[2 * k + 1] = pts[2 * v + 1]; });
+    return out;
+  }
+
+  function kept(pts) {
+    var n = pts.length / 2, near = [0], i;
+    for (i = 1; i < n; i++) {
+      var j = near[near.length - 1];
+      var dx = pts[2 * i] - pts[2 * j], dy = pts[2 * i + 1] - pts[2 * j + 1];
+      if (dx * dx + dy * dy > 1 || i === n - 1) near.push(i);
+    }
+    if (near.length < 3) return near;
+    var mark = new Uint8Array(near.length), stack = [0, near.length - 1];
+    mark[0] = mark[near.length - 1] = 1;
+    while (stack.length) {
+      var last = stack.pop(), first = stack.pop();
+      var ax = pts[2 * near[first]], ay = pts[2 * near[first] + 1];
+      var bx = pts[2 * near[last]] - ax, by = pts[2 * near[last] + 1] - ay;
+      var len = bx * bx + by * by, worst = 1, at = -1;
+      for (i = first + 1; i < last; i++) {
+        var px = pts[2 * near[i]] - ax, py = pts[2 * near[i] + 1] - ay;
+        var t = len ? Math.max(0, Math.min(1, (px * bx + py * by) / len)) : 0;
+        var ex = px - t * bx, ey = py - t * by, d = ex * ex + ey * ey;
+        if (d > worst) { worst = d; at = i; }
+      }
+      if (at >= 0) { mark[at] = 1; stack.push(first, at, at, last); }
+    }
+    return near.filter(function (v, k) { return mark[k]; });
   }
 
   /** One stroke [colour, width, dash, alpha, parts or a list of them]: what `add` traces of
@@ -171,7 +198,7 @@
             pts[i] = xy[i] * scale - origin.x;
             pts[i + 1] = xy[i + 1] * scale - origin.y;
           }
-          return pts;
+          return simplify(pts);
         });
         drawn.push({ look: look, parts: parts, alpha: f.fading || 1, lit: f.lit });
       });
