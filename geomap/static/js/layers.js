@@ -4,10 +4,12 @@
  * (they would be drawn on top of each other anyway); events on one route geometry are one line,
  * whose width grows with the number of shown events on it. A feature is drawn only with its own
  * events' geometry. Points are glyph markers (focusable, the kind shown by shape as well as
- * colour); routes are canvas lines. Kinds at one place sit side by side on a small ring, through
- * the markers' icon anchors (no Leaflet internals are changed). Places whose markers would
- * overlap on screen are drawn as one count-labelled cluster (supercluster), which a click or
- * Enter zooms into until they separate.
+ * colour), made only when first drawn; routes and travel lines are drawn by one canvas (a
+ * subclass of Leaflet's canvas renderer that draws plain arrays, with no Leaflet object per
+ * feature), which also finds the route under the pointer. Kinds at one place sit side by side
+ * on a small ring, through the markers' icon anchors. Places whose markers would overlap on
+ * screen are drawn as one count-labelled cluster (supercluster), which a click or Enter zooms
+ * into until they separate.
  */
 (function (page) {
   "use strict";

@@ -28,7 +28,7 @@
   var longestName = doc.names.concat(doc.places.map(function (p) { return p.name; }))
     .reduce(function (n, name) { return Math.max(n, name.length); }, 0);
 
-  var layers = page.layers.create(map, doc, events, kinds, function (f) { markerMade(f); });
+  var layers = page.layers.create(map, doc, events, kinds, markerMade);
 
   /* ---- Title: the page's one h1, in a banner landmark ---- */
   var title = el("header", "gm-title");
