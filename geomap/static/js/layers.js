@@ -4,10 +4,12 @@
  * (they would be drawn on top of each other anyway); events on one route geometry are one line,
  * whose width grows with the number of shown events on it. A feature is drawn only with its own
  * events' geometry. Points are glyph markers (focusable, the kind shown by shape as well as
- * colour); routes are canvas lines. Kinds at one place sit side by side on a small ring, through
- * the markers' icon anchors (no Leaflet internals are changed). Places whose markers would
- * overlap on screen are drawn as one count-labelled cluster (supercluster), which a click or
- * Enter zooms into until they separate.
+ * colour), made only when first drawn; routes and travel lines are drawn by one canvas (a
+ * subclass of Leaflet's canvas renderer that draws plain arrays, with no Leaflet object per
+ * feature), which also finds the route under the pointer. Kinds at one place sit side by side
+ * on a small ring, through the markers' icon anchors. Places whose markers would overlap on
+ * screen are drawn as one count-labelled cluster (supercluster), which a click or Enter zooms
+ * into until they separate.
  */
 (function (page) {
   "use strict";
@@ -25,28 +27,251 @@
     return Math.min(14, 3 + 2.5 * (Math.sqrt(Math.max(n, 1)) - 1));
   }
 
-  function latlngs(parts) {
-    return parts.map(function (part) {
-      return part.map(function (c) { return [c[1], c[0]]; });
-    });
-  }
-
   /** A route's parts and, for a part running past ±180° (joined across the antimeridian), its
    * copy one world over, so the line is whole whichever copy of the world is in view. */
   function wrapped(parts) {
     var copies = [];
     parts.forEach(function (part) {
-      var lons = part.map(function (c) { return c[0]; });
-      [[Math.max.apply(null, lons) > 180, -360], [Math.min.apply(null, lons) < -180, 360]]
-        .forEach(function (shift) {
-          if (shift[0]) copies.push(part.map(function (c) { return [c[0] + shift[1], c[1]]; }));
-        });
+      var west = Infinity, east = -Infinity;
+      for (var i = 0; i < part.length; i++) {
+        if (part[i][0] < west) west = part[i][0];
+        if (part[i][0] > east) east = part[i][0];
+      }
+      [[east > 180, -360], [west < -180, 360]].forEach(function (shift) {
+        if (shift[0]) copies.push(part.map(function (c) { return [c[0] + shift[1], c[1]]; }));
+      });
     });
     return parts.concat(copies);
   }
 
-  function create(map, doc, events, kinds) {
-    var renderer = L.canvas({ padding: 0.5, tolerance: TOLERANCE });
+  var MAX_LAT = 85.0511287798;  // Web Mercator's edge, where Leaflet clamps latitudes
+
+  /** A longitude and latitude in Web Mercator pixels at zoom 0 (a world 256 px wide), as
+   * Leaflet's EPSG:3857 projects them; at zoom z a point is these times 2^z. */
+  function worldX(lon) { return 256 * (0.5 + lon / 360); }
+  function worldY(lat) {
+    var s = Math.sin(Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * Math.PI / 180);
+    return 256 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI));
+  }
+
+  /** Parts of lon/lat pairs as flat arrays of zoom-0 pixels, with their pixel bounding box. */
+  function projectParts(parts) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    var out = parts.map(function (part) {
+      var xy = new Float64Array(part.length * 2);
+      for (var i = 0; i < part.length; i++) {
+        var x = worldX(part[i][0]), y = worldY(part[i][1]);
+        xy[2 * i] = x; xy[2 * i + 1] = y;
+        if (x < box[0]) box[0] = x;
+        if (y < box[1]) box[1] = y;
+        if (x > box[2]) box[2] = x;
+        if (y > box[3]) box[3] = y;
+      }
+      return xy;
+    });
+    return { parts: out, box: box };
+  }
+
+  /** The two arrowheads a directed line carries, as the polylineDecorator drew them: at half
+   * its pixel length (11 px) and at its end (9 px), arms 30° either side of the heading. */
+  function arrowHeads(ctx, parts) {
+    parts.forEach(function (pts) { arrowHead(ctx, pts, pts.length / 2); });
+  }
+
+  function arrowHead(ctx, pts, n) {
+    var total = 0, i;
+    for (i = 1; i < n; i++) total += Math.hypot(pts[2 * i] - pts[2 * i - 2], pts[2 * i + 1] - pts[2 * i - 1]);
+    if (!(total > 0)) return;
+    [[0.5, 11], [1, 9]].forEach(function (head) {
+      var want = total * head[0], run = 0;
+      for (i = 1; i < n; i++) {
+        var ax = pts[2 * i - 2], ay = pts[2 * i - 1], bx = pts[2 * i], by = pts[2 * i + 1];
+        var d = Math.hypot(bx - ax, by - ay);
+        if (d === 0) continue;
+        if (run + d >= want || i === n - 1) {
+          var r = Math.min(1, (want - run) / d);
+          var tx = ax + r * (bx - ax), ty = ay + r * (by - ay);
+          var angle = Math.atan2(by - ay, bx - ax), arm = Math.PI / 6, size = head[1];
+          ctx.moveTo(tx - size * Math.cos(angle - arm), ty - size * Math.sin(angle - arm));
+          ctx.lineTo(tx, ty);
+          ctx.lineTo(tx - size * Math.cos(angle + arm), ty - size * Math.sin(angle + arm));
+          return;
+        }
+        run += d;
+      }
+    });
+  }
+
+  function dashOf(text) {
+    return text ? String(text).split(/[, ]+/).map(Number).filter(function (n) { return n >= 0; }) : [];
+  }
+
+  var BATCH = 300;  // routes in view past which lines of one style are stroked together
+  var CHUNK = 64;    // routes in one stroke at most (a longer path rasterises more slowly)
+
+  /** Add parts (flat pixel arrays) to the canvas path. */
+  function trace(ctx, parts) {
+    parts.forEach(function (pts) {
+      ctx.moveTo(pts[0], pts[1]);
+      for (var i = 2; i < pts.length; i += 2) ctx.lineTo(pts[i], pts[i + 1]);
+    });
+  }
+
+  /** A flat pixel array simplified as Leaflet simplifies a polyline (smoothFactor 1): the
+   * vertices more than a pixel from the last kept, then Douglas-Peucker to within a pixel. */
+  function simplify(pts) {
+    var keep = kept(pts), out = new Float64Array(keep.length * 2);
+    keep.forEach(function (v, k) { out[2 * k] = pts[2 * v]; out[2 * k + 1] = pts[2 * v + 1]; });
+    return out;
+  }
+
+  function kept(pts) {
+    var n = pts.length / 2, near = [0], i;
+    for (i = 1; i < n; i++) {
+      var j = near[near.length - 1];
+      var dx = pts[2 * i] - pts[2 * j], dy = pts[2 * i + 1] - pts[2 * j + 1];
+      if (dx * dx + dy * dy > 1 || i === n - 1) near.push(i);
+    }
+    if (near.length < 3) return near;
+    var mark = new Uint8Array(near.length), stack = [0, near.length - 1];
+    mark[0] = mark[near.length - 1] = 1;
+    while (stack.length) {
+      var last = stack.pop(), first = stack.pop();
+      var ax = pts[2 * near[first]], ay = pts[2 * near[first] + 1];
+      var bx = pts[2 * near[last]] - ax, by = pts[2 * near[last] + 1] - ay;
+      var len = bx * bx + by * by, worst = 1, at = -1;
+      for (i = first + 1; i < last; i++) {
+        var px = pts[2 * near[i]] - ax, py = pts[2 * near[i] + 1] - ay;
+        var t = len ? Math.max(0, Math.min(1, (px * bx + py * by) / len)) : 0;
+        var ex = px - t * bx, ey = py - t * by, d = ex * ex + ey * ey;
+        if (d > worst) { worst = d; at = i; }
+      }
+      if (at >= 0) { mark[at] = 1; stack.push(first, at, at, last); }
+    }
+    return near.filter(function (v, k) { return mark[k]; });
+  }
+
+  /** One stroke [colour, width, dash, alpha, parts or a list of them]: what `add` traces of
+   * the parts, stroked once. */
+  function stroke(ctx, st, add) {
+    ctx.beginPath();
+    (st[5] || [st[4]]).forEach(function (parts) { add(ctx, parts); });
+    ctx.strokeStyle = st[0];
+    ctx.lineWidth = st[1];
+    ctx.setLineDash(st[2]);
+    ctx.globalAlpha = st[3];
+    ctx.stroke();
+  }
+
+  /** Strokes of one colour, width, dash and alpha merged into one, in order of first use. */
+  function batch(strokes) {
+    var byStyle = new Map(), out = [];
+    strokes.forEach(function (st) {
+      var key = st[0] + " " + st[1] + " " + st[2].join(",") + " " + st[3];
+      var to = byStyle.get(key);
+      if (!to || to[5].length >= CHUNK) {
+        byStyle.set(key, to = st.slice(0, 4).concat([null, []]));
+        out.push(to);
+      }
+      to[5].push(st[4]);
+    });
+    return out;
+  }
+
+  /** One canvas that draws every route and travel line (Leaflet's canvas renderer, positioned
+   * and zoom-animated as Leaflet's own, but drawing plain arrays instead of a Leaflet path per
+   * feature): only what meets the padded view is projected, each route's halo under its
+   * arrows under its line. `source()` gives the features to draw, in order. */
+  var LineCanvas = L.Canvas.extend({
+    _draw: function () {
+      var map = this._map, ctx = this._ctx, b = this._bounds;
+      if (!map || !b) return;
+      var scale = map.options.crs.scale(map.getZoom()) / 256;
+      var origin = map.getPixelOrigin();
+      var west = (b.min.x + origin.x) / scale, north = (b.min.y + origin.y) / scale;
+      var east = (b.max.x + origin.x) / scale, south = (b.max.y + origin.y) / scale;
+      var drawn = [];
+      this.options.source().forEach(function (f) {
+        var look = f.look, box = f.xy && f.xy.box;
+        if (!look || box[0] > east || box[2] < west || box[1] > south || box[3] < north) return;
+        var parts = f.xy.parts.map(function (xy) {
+          var pts = new Float64Array(xy.length);
+          for (var i = 0; i < xy.length; i += 2) {
+            pts[i] = xy[i] * scale - origin.x;
+            pts[i + 1] = xy[i + 1] * scale - origin.y;
+          }
+          return simplify(pts);
+        });
+        drawn.push({ look: look, parts: parts, alpha: f.fading || 1, lit: f.lit });
+      });
+      /* Each route's halo under its line, in order; past a few hundred, one stroke per style
+       * (every halo, then every line), which looks the same but for which of two crossing
+       * lines lies on top. Arrowheads go over every line, as Leaflet drew the decorators'. */
+      var strokes = [], heads = [];
+      drawn.forEach(function (d) {
+        if (d.look.halo) strokes.push(["#fff", d.look.width + 3, [], 0.7 * d.alpha, d.parts]);
+        strokes.push([d.look.color, d.look.width + (d.lit ? 3 : 0), d.look.dash,
+          d.look.opacity * d.alpha, d.parts]);
+        heads.push([d.look.color, 2.5, [], 0.9 * d.alpha, d.parts]);
+      });
+      if (drawn.length > BATCH) strokes = batch(strokes.filter(function (st) { return st[0] === "#fff"; }))
+        .concat(batch(strokes.filter(function (st) { return st[0] !== "#fff"; })));
+      ctx.save();
+      ctx.lineCap = "round";
+      ctx.lineJoin = "round";
+      strokes.forEach(function (st) { stroke(ctx, st, trace); });
+      (drawn.length > BATCH ? batch(heads) : heads).forEach(function (st) { stroke(ctx, st, arrowHeads); });
+      ctx.restore();
+    },
+
+    _redraw: function () {
+      if (this._redrawRequest) L.Util.cancelAnimFrame(this._redrawRequest);
+      L.Canvas.prototype._redraw.call(this);
+    },
+
+    /** Hovering a route: `hover(feature or null, event)` for the one on top under the pointer. */
+    _onMouseMove: function (e) {
+      var map = this._map;
+      if (!map || map.dragging.moving() || map._animatingZoom) return;
+      var hit = this.options.hitAt(map.mouseEventToContainerPoint(e));
+      L.DomUtil[hit ? "addClass" : "removeClass"](this._container, "leaflet-interactive");
+      this.options.hover(hit, e);
+      this._fireEvent(false, e);  // the map's own mousemove, as Leaflet's canvas fires it
+    },
+
+    _handleMouseOut: function (e) {
+      if (this._container) L.DomUtil.removeClass(this._container, "leaflet-interactive");
+      this.options.hover(null, e);
+    },
+
+    redraw: function () {
+      if (this._map) this._redrawRequest = this._redrawRequest || L.Util.requestAnimFrame(this._redraw, this);
+    }
+  });
+
+  /** The layers of the events on `map`. `onMarker(feature)` is called once for each point
+   * feature's marker, when it is first drawn (markers are made only for what is drawn). */
+  function create(map, doc, events, kinds, onMarker) {
+    var hover = new L.Evented();  // "over", "move", "out" with {feature, latlng}, for routes and markers
+    var lines = [];  // the features drawn on the line canvas (routes, and points' travel lines)
+    var hovered = null;
+    var canvas = new LineCanvas({ padding: 0.5, source: function () { return lines; },
+      hitAt: function (point) {
+        var hits = routeHits(point);
+        return hits.length ? hits[hits.length - 1] : null;
+      },
+      hover: function (f, e) {
+        var latlng = f && map.mouseEventToLatLng(e);
+        if (f !== hovered && hovered) hover.fire("out", { feature: hovered });
+        if (f && f !== hovered) hover.fire("over", { feature: f, latlng: latlng });
+        else if (f) hover.fire("move", { feature: f, latlng: latlng });
+        hovered = f;
+      } });
+    canvas.addTo(map);
+    /* Rings drawn over the routes, in a pane that lets the pointer through to them. */
+    map.createPane("geomapRings").style.zIndex = 401;
+    map.getPane("geomapRings").style.pointerEvents = "none";
+    var renderer = L.canvas({ padding: 0.5, pane: "geomapRings" });
 
     /* Offline basemap: country outlines beneath any tile layer, which covers it when it loads. */
     var basemap = document.getElementById("geomap-basemap");
@@ -73,20 +298,6 @@
       return last && last.kind === "country" ? outlines[last.country] || null : null;
     }
 
-    function arrows(parts, color) {
-      if (!L.polylineDecorator) return [];
-      function head(size) {
-        return L.Symbol.arrowHead({ pixelSize: size, polygon: false, pathOptions: {
-          color: color, weight: 2.5, opacity: 0.9, renderer: renderer, interactive: false } });
-      }
-      return latlngs(parts).map(function (part) {
-        return L.polylineDecorator(part, { patterns: [
-          { offset: "50%", repeat: 0, symbol: head(11) },
-          { offset: "100%", repeat: 0, symbol: head(9) }
-        ] });
-      });
-    }
-
     function markerIcon(feature, offset) {
       var kind = kinds[feature.kind];
       var box = ui.el("span", "gm-mark gm-mark-" + feature.confidence);
@@ -100,7 +311,7 @@
       var style = doc.styles[ev.confidence];
       var geom = doc.geoms[ev.geom];
       var feature = { key: key, kind: ev.kind, confidence: ev.confidence, geom: geom,
-        events: [], shown: [], extras: [], onMap: false, marker: null, line: null };
+        events: [], shown: [], extras: [], onMap: false, marker: null, look: null };
       if (geom.t === "P") {
         feature.latlng = L.latLng(geom.c[1], geom.c[0]);
         feature.region = ev.precision === "region";
@@ -116,23 +327,19 @@
             renderer: renderer }));
         }
         if (ev.travel !== null) {
-          var parts = doc.geoms[ev.travel].c;
-          feature.extras.push(L.polyline(latlngs(parts), { color: kind.color, weight: 1.5,
-            opacity: 0.9, dashArray: "4 5", interactive: false, renderer: renderer }));
-          feature.extras = feature.extras.concat(arrows(parts, kind.color));
+          feature.travel = doc.geoms[ev.travel].c;
+          feature.xy = projectParts(feature.travel);
+          feature.travelLook = { color: kind.color, width: 1.5, opacity: 0.9, dash: [4, 5],
+            halo: false };
+          lines.push(feature);
         }
       } else {
-        var drawnParts = wrapped(geom.c);
-        feature.ownParts = geom.c.length;
-        feature.bounds = L.latLngBounds([].concat.apply([], latlngs(geom.c)));
-        feature.line = L.polyline(latlngs(drawnParts), { color: kind.color, weight: 3,
-          opacity: 0.95, dashArray: style.dash, renderer: renderer });
-        feature.line.geomapFeature = feature;
-        feature.halo = L.polyline(latlngs(drawnParts), { color: "#fff", weight: 6,
-          opacity: 0.7, interactive: false, renderer: renderer });
-        feature.arrows = arrows(drawnParts, kind.color);
+        feature.xy = projectParts(wrapped(geom.c));
         feature.color = kind.color;
-        feature.extras = [feature.halo].concat(feature.arrows);
+        feature.width = 3;
+        feature.routeLook = { color: kind.color, width: 3, opacity: 0.95, dash: dashOf(style.dash),
+          halo: true };
+        lines.push(feature);
       }
       return feature;
     }
@@ -141,24 +348,23 @@
      * its best-attested event, and a width that grows with their number. */
     function restyle(feature) {
       var list = feature.shown.length ? feature.shown : feature.events;
-      var seen = Object.create(null);
-      list.forEach(function (ev) { seen[ev.kind] = true; });
-      var kindIds = Object.keys(seen);
+      var seen = Object.create(null), count = 0;
+      list.forEach(function (ev) { if (!seen[ev.kind]) { seen[ev.kind] = true; count++; } });
       var best = list.reduce(function (a, ev) { return ev.level > a.level ? ev : a; }, list[0]);
-      var color = kindIds.length === 1 ? kinds[kindIds[0]].color : MIXED;
-      var weight = routeWidth(list.length);
-      feature.kind = kindIds.length === 1 ? kindIds[0] : feature.kind;
+      var color = count === 1 ? kinds[list[0].kind].color : MIXED;
+      feature.kind = count === 1 ? list[0].kind : feature.kind;
       feature.confidence = best.confidence;
-      feature.width = weight;
-      feature.line.setStyle({ color: color, weight: weight,
-        dashArray: doc.styles[best.confidence].dash });
-      feature.halo.setStyle({ weight: weight + 3 });
-      if (color === feature.color) return;
+      feature.width = routeWidth(list.length);
       feature.color = color;
-      feature.arrows.forEach(function (a) { group.removeLayer(a); });
-      feature.arrows = arrows(wrapped(feature.geom.c), color);
-      feature.extras = [feature.halo].concat(feature.arrows);
-      if (feature.onMap) feature.arrows.forEach(function (a) { group.addLayer(a); });
+      feature.routeLook = { color: color, width: feature.width, opacity: 0.95,
+        dash: dashOf(doc.styles[best.confidence].dash), halo: true };
+    }
+
+    /** What the line canvas draws of a feature now (nothing when it is neither shown nor
+     * fading). */
+    function setLook(feature) {
+      var on = feature.onMap || feature.fading;
+      feature.look = on ? feature.routeLook || feature.travelLook || null : null;
     }
 
     var byKey = Object.create(null);
@@ -170,7 +376,7 @@
       byKey[key].events.push(ev);
       featureOf[ev.index] = byKey[key];
     });
-    features.forEach(function (f) { f.events.sort(geomapDecode.byDate); });
+    features.forEach(function (f, i) { f.events.sort(geomapDecode.byDate); f.order = i; });
 
     /* Point features at one place sit on a ring around it, so none hides another. */
     var atPlace = Object.create(null);
@@ -187,25 +393,41 @@
       here.forEach(function (f, i) {
         var angle = -Math.PI / 2 + (2 * Math.PI * i) / here.length;
         f.offset = [Math.round(radius * Math.cos(angle)), Math.round(radius * Math.sin(angle))];
-        f.marker = L.marker(f.latlng, { icon: markerIcon(f, f.offset), keyboard: true,
-          riseOnHover: true });
-        f.marker.geomapFeature = f;
         f.place = place;
       });
     });
 
     var group = L.featureGroup().addTo(map);
-    features.forEach(function (f) { f.layer = f.marker || f.line; });
+    group.on("mouseover", function (e) {
+      var f = e.layer.geomapFeature;
+      if (f) hover.fire("over", { feature: f, latlng: e.latlng });
+    });
+    group.on("mouseout", function (e) {
+      var f = e.layer.geomapFeature;
+      if (f) hover.fire("out", { feature: f });
+    });
 
-    /** Show or hide a feature (its `shown` events already set); markers are drawn by
-     * `refresh`, as themselves or inside a cluster. */
+    /** A point feature's marker, made when it is first drawn. */
+    function markerOf(f) {
+      if (f.marker) return f.marker;
+      f.marker = L.marker(f.latlng, { icon: markerIcon(f, f.offset), keyboard: true,
+        riseOnHover: true });
+      f.marker.geomapFeature = f;
+      if (onMarker) onMarker(f);
+      return f.marker;
+    }
+
+    /** Show or hide a feature (its `shown` events already set): a flag for the line canvas,
+     * which redraws once; markers are drawn by `refresh`, as themselves or inside a cluster. */
     function setShown(feature, on) {
-      if (on && feature.line) restyle(feature);
-      if (on === feature.onMap) return;
-      var layers = feature.marker ? feature.extras : feature.extras.concat([feature.layer]);
-      layers.forEach(function (x) { if (on) group.addLayer(x); else group.removeLayer(x); });
-      feature.onMap = on;
-      if (feature.marker) stale();
+      if (on && !feature.latlng) restyle(feature);
+      if (on !== feature.onMap) {
+        feature.extras.forEach(function (x) { if (on) group.addLayer(x); else group.removeLayer(x); });
+        feature.onMap = on;
+        if (feature.latlng) stale();
+      }
+      setLook(feature);
+      if (feature.xy) canvas.redraw();
     }
 
     /* ---- Clusters: one point per place with shown markers, merged where they would overlap ---- */
@@ -345,7 +567,7 @@
         } else {
           var place = places[item.properties.place];
           place.drawn = true;
-          place.on.forEach(function (f) { want.push(f.marker); });
+          place.on.forEach(function (f) { want.push(markerOf(f)); });
         }
       });
       var keep = new Set(want);
@@ -360,7 +582,7 @@
     /** Whether a shown feature is drawn now, as itself or inside a cluster's count. */
     function drawn(feature) {
       if (!feature.onMap) return false;
-      if (!feature.marker) return map.hasLayer(feature.layer);
+      if (!feature.latlng) return true;
       refresh();
       if (feature.place.drawn) return true;
       if (!inClusters) {  // the places inside the drawn clusters, found only when asked
@@ -378,7 +600,7 @@
      * on its own rather than inside a cluster. */
     function revealZoom(feature) {
       var zoom = Math.round(map.getZoom());
-      if (!feature.marker) return zoom;
+      if (!feature.latlng) return zoom;
       if (dirty) buildIndex();
       var c = feature.place.coords;
       for (var z = zoom; z <= CLUSTER_MAX_ZOOM; z++) {
@@ -397,9 +619,10 @@
      * (0: not drawn, or in full if shown), neither interactive nor counted (`onMap` stays). */
     function fade(feature, opacity) {
       feature.fading = opacity || 0;  // kept on the map by `refresh` while it fades
-      var parts = [feature.layer].concat(feature.extras.filter(function (x) {
-        return x instanceof L.Path;
-      }));
+      setLook(feature);
+      if (feature.xy) canvas.redraw();
+      var parts = feature.extras.filter(function (x) { return x instanceof L.Path; });
+      if (feature.latlng && (opacity || feature.marker)) parts.push(markerOf(feature));
       parts.forEach(function (x) {
         if (!feature.onMap) { if (opacity) group.addLayer(x); else group.removeLayer(x); }
         if (x === feature.marker) { x.setOpacity(opacity || 1); return; }
@@ -416,19 +639,51 @@
       }
     }
 
+    /** Highlight a route (drawn 3 px wider) or stop. */
+    function highlight(feature, on) {
+      feature.lit = on;
+      canvas.redraw();
+    }
+
     /** The feature's anchor on screen: a marker's icon centre, or a point on its line. */
     function anchorPoint(feature) {
-      if (feature.marker) {
+      if (feature.latlng) {
         return map.latLngToContainerPoint(feature.latlng).add(L.point(feature.offset));
       }
-      var pts = feature.line.getLatLngs();
-      pts = pts.length && Array.isArray(pts[0]) ? pts.slice(0, feature.ownParts) : [pts];
-      var flat = [].concat.apply([], pts);  // the route itself, not its copy one world over
-      return map.latLngToContainerPoint(flat[Math.floor(flat.length / 2)]);
+      var flat = [].concat.apply([], feature.geom.c);  // the route itself, not its copy one world over
+      var c = flat[Math.floor(flat.length / 2)];
+      return map.latLngToContainerPoint([c[1], c[0]]);
     }
 
     function anchorLatLng(feature) {
       return map.containerPointToLatLng(anchorPoint(feature));
+    }
+
+    /** The shown routes passing within a few pixels of a container point, in drawing order:
+     * their bounds first, then their segments in pixels. */
+    function routeHits(point) {
+      var scale = map.options.crs.scale(map.getZoom()) / 256;
+      var origin = map.getPixelOrigin();
+      var layer = map.containerPointToLayerPoint(point);
+      var px = (layer.x + origin.x) / scale, py = (layer.y + origin.y) / scale;
+      var hits = [];
+      lines.forEach(function (f) {
+        if (!f.onMap || f.latlng) return;
+        var reach = Math.max(TOLERANCE, f.width / 2 + 2);
+        var pad = reach / scale, box = f.xy.box;
+        if (px < box[0] - pad || px > box[2] + pad || py < box[1] - pad || py > box[3] + pad) return;
+        var near = f.xy.parts.some(function (xy) {
+          for (var i = 1; i < xy.length / 2; i++) {
+            var p = L.point(layer.x, layer.y);
+            var a = L.point(xy[2 * i - 2] * scale - origin.x, xy[2 * i - 1] * scale - origin.y);
+            var b = L.point(xy[2 * i] * scale - origin.x, xy[2 * i + 1] * scale - origin.y);
+            if (L.LineUtil.pointToSegmentDistance(p, a, b) <= reach) return true;
+          }
+          return false;
+        });
+        if (near) hits.push(f);
+      });
+      return hits;
     }
 
     /** The shown features under a container point: markers whose glyph covers it, lines that
@@ -436,41 +691,44 @@
     function hitsAt(point) {
       refresh();
       var hits = [];
-      features.forEach(function (f) {
-        if (!f.onMap) return;
-        if (f.marker) {
-          if (!map.hasLayer(f.marker)) return;  // inside a cluster, or far out of view
-          var c = anchorPoint(f);
-          if (Math.abs(c.x - point.x) <= ICON / 2 && Math.abs(c.y - point.y) <= ICON / 2) hits.push(f);
-          return;
-        }
-        var parts = f.line.getLatLngs();
-        if (parts.length && !Array.isArray(parts[0])) parts = [parts];
-        var near = parts.some(function (part) {
-          var prev = null;
-          return part.some(function (ll) {
-            var p = map.latLngToContainerPoint(ll);
-            var hit = prev && L.LineUtil.pointToSegmentDistance(point, prev, p) <=
-              Math.max(TOLERANCE, f.width / 2 + 2);
-            prev = p;
-            return hit;
-          });
-        });
-        if (near) hits.push(f);
+      drawnMarkers.forEach(function (m) {
+        var f = m.geomapFeature;
+        if (!f || !f.onMap) return;
+        var c = anchorPoint(f);
+        if (Math.abs(c.x - point.x) <= ICON / 2 && Math.abs(c.y - point.y) <= ICON / 2) hits.push(f);
       });
-      return hits;
+      return hits.concat(routeHits(point)).sort(function (a, b) { return a.order - b.order; });
+    }
+
+    /** What draws a feature, for tests to read: its marker's place, or its route's parts (with
+     * any copy one world over) as Leaflet lat/lngs. */
+    function shape(feature) {
+      if (!feature.shape) {
+        feature.shape = feature.latlng ? { getLatLng: function () { return feature.latlng; } }
+          : { getLatLngs: function () {
+            return wrapped(feature.geom.c).map(function (part) {
+              return part.map(function (c) { return L.latLng(c[1], c[0]); });
+            });
+          } };
+      }
+      return feature.shape;
     }
 
     function bounds(list) {
       var b = L.latLngBounds([]);
-      list.forEach(function (f) { b.extend(f.latlng || f.bounds); });
+      list.forEach(function (f) {
+        if (f.latlng) { b.extend(f.latlng); return; }
+        f.geom.c.forEach(function (part) {
+          part.forEach(function (c) { b.extend([c[1], c[0]]); });
+        });
+      });
       return b;
     }
 
     return {
-      group: group, features: features, featureOf: featureOf, setShown: setShown, fade: fade,
-      anchorPoint: anchorPoint, anchorLatLng: anchorLatLng, hitsAt: hitsAt, bounds: bounds,
-      drawn: drawn, revealZoom: revealZoom, routeWidth: routeWidth
+      hover: hover, features: features, featureOf: featureOf, setShown: setShown, fade: fade,
+      highlight: highlight, anchorPoint: anchorPoint, anchorLatLng: anchorLatLng, hitsAt: hitsAt,
+      bounds: bounds, drawn: drawn, revealZoom: revealZoom, routeWidth: routeWidth, shape: shape
     };
   }
 

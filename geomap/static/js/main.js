@@ -63,7 +63,7 @@ geomapPage.start(function (page, doc) {
   var longestName = doc.names.concat(doc.places.map(function (p) { return p.name; }))
     .reduce(function (n, name) { return Math.max(n, name.length); }, 0);
 
-  var layers = page.layers.create(map, doc, events, kinds);
+  var layers = page.layers.create(map, doc, events, kinds, markerMade);
 
   /* ---- Title: the page's one h1, in a banner landmark ---- */
   var title = el("header", "gm-title");
@@ -180,9 +180,6 @@ geomapPage.start(function (page, doc) {
       (f.shown.length > 1 ? " (and " + (f.shown.length - 1) + " more here)" : "");
     f.marker.getElement().setAttribute("aria-label", text);
   }
-  layers.features.forEach(function (f) {
-    if (f.marker) f.marker.on("add", function () { label(f); });
-  });
 
   /* ---- Opening events ---- */
 
@@ -207,8 +204,10 @@ geomapPage.start(function (page, doc) {
     if (!openAt(e.containerPoint, null, null)) popup.close();
   });
 
-  layers.features.forEach(function (f) {
-    if (!f.marker) return;
+  /** A point feature's marker, when the layers first make it: its name, and a click or Enter
+   * opens its events. */
+  function markerMade(f) {
+    f.marker.on("add", function () { label(f); });
     function openHere(e) {
       var mouse = e && e.originalEvent && e.originalEvent.clientX !== undefined &&
         e.originalEvent.detail !== 0;
@@ -221,7 +220,7 @@ geomapPage.start(function (page, doc) {
       var key = e.originalEvent.key;
       if (key === "Enter" || key === " ") { L.DomEvent.preventDefault(e.originalEvent); openHere(e); }
     });
-  });
+  }
 
   /** Fly to an event and open its popup (from the list, the address or a script). */
   function openEvent(ev, returnTo, move) {
@@ -260,15 +259,11 @@ geomapPage.start(function (page, doc) {
     map.openTooltip(tooltip);
   }
 
-  layers.group.on("mouseover", function (e) {
-    var f = e.layer.geomapFeature;
-    if (f) showTooltip(f, f.marker ? layers.anchorLatLng(f) : e.latlng);
+  layers.hover.on("over", function (e) {
+    showTooltip(e.feature, e.feature.latlng ? layers.anchorLatLng(e.feature) : e.latlng);
   });
-  layers.group.on("mousemove", function (e) {
-    var f = e.layer.geomapFeature;
-    if (f && !f.marker) tooltip.setLatLng(e.latlng);
-  });
-  layers.group.on("mouseout", function () { map.closeTooltip(tooltip); });
+  layers.hover.on("move", function (e) { tooltip.setLatLng(e.latlng); });
+  layers.hover.on("out", function () { map.closeTooltip(tooltip); });
 
   /* ---- Phones: panels give way to an open popup ---- */
 
@@ -424,9 +419,10 @@ geomapPage.start(function (page, doc) {
       }).length;
     },
     featureCount: function () { return layers.features.length; },
-    layers: function () { return layers.features.map(function (f) { return f.layer; }); },
-    /* The Leaflet layer that draws an event (shared with events of the same place and style). */
-    layerOf: function (id) { return layers.featureOf[eventOf(id).index].layer; },
+    /* What draws each feature: a place (getLatLng) or a route's parts (getLatLngs). */
+    layers: function () { return layers.features.map(layers.shape); },
+    /* What draws an event (shared with events of the same place and style). */
+    layerOf: function (id) { return layers.shape(layers.featureOf[eventOf(id).index]); },
     /* Where an event's feature is on screen (a marker's glyph centre, a point of a route). */
     pointOf: function (id) {
       var p = layers.anchorPoint(layers.featureOf[eventOf(id).index]);

@@ -531,9 +531,9 @@
             var m = f.marker.getElement();
             m.classList.add("gm-linked");
             lit.push({ off: function () { m.classList.remove("gm-linked"); } });
-          } else if (f.line) {
-            f.line.setStyle({ weight: (f.width || 3) + 3 });  // wider by the route's count
-            lit.push({ off: function () { f.line.setStyle({ weight: f.width || 3 }); } });
+          } else if (!f.latlng) {
+            api.layers.highlight(f, true);  // 3 px wider than the route's count makes it
+            lit.push({ off: function () { api.layers.highlight(f, false); } });
           }
         }
         var b = api.list.buttonFor(ev.id);
@@ -580,11 +580,8 @@
     listBox.addEventListener("focusout", function () { stripOnly([]); });
 
     function shownOf(f) { return f.events.filter(function (ev) { return api.shown(ev.index); }); }
-    api.layers.group.on("mouseover", function (e) {
-      var f = e.layer.geomapFeature;
-      if (f) stripOnly(shownOf(f));
-    });
-    api.layers.group.on("mouseout", function () { stripOnly([]); });
+    api.layers.hover.on("over", function (e) { stripOnly(shownOf(e.feature)); });
+    api.layers.hover.on("out", function () { stripOnly([]); });
     container.addEventListener("focusin", function (e) {
       if (!e.target.classList || !e.target.classList.contains("gm-marker")) return;
       var f = api.layers.features.filter(function (x) {
