@@ -213,7 +213,7 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
     memo: dict = {}
     areas = known_areas(gazetteer)
     stops = list({(p.lon, p.lat): None for event in events for p in event.stops})
-    areas_memo = dict(zip(stops, areas_containing(stops, areas)))
+    areas_memo = dict(zip(stops, areas_containing(stops, areas), strict=True))
 
     def name_refs(items: tuple[str, ...]) -> list[int]:
         key = ("names", items)
