@@ -266,13 +266,16 @@ def test_a_click_while_the_popup_pans_into_view_does_not_close_it(open_map, over
             paged = marker
             break
     assert paged, "no marker at Caracas holds several events"
-    go(opened, overlap_map, view_address(*view))
-    page.mouse.click(*paged)
-    page.wait_for_selector(".leaflet-popup .gm-next")
-    box = page.locator(".leaflet-popup .gm-next").bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    settled = settled_box(page, page.locator(".leaflet-popup .gm-next"))
-    assert settled["y"] - box["y"] > 50, "the popup did not pan: nothing was tested"
+    for _ in range(5):  # on a loaded machine the pan may end before the button is measured
+        go(opened, overlap_map, view_address(*view))
+        page.mouse.click(*paged)
+        page.wait_for_selector(".leaflet-popup .gm-next")
+        box = page.locator(".leaflet-popup .gm-next").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        settled = settled_box(page, page.locator(".leaflet-popup .gm-next"))
+        if settled["y"] - box["y"] > 50:
+            break
+    assert settled["y"] - box["y"] > 50, "the popup never panned after 5 tries: nothing tested"
     assert page.locator(".leaflet-popup").count() == 1, "a click during the pan closed the popup"
     click_settled(page, page.locator(".leaflet-popup .gm-next"))
     assert page.locator(".leaflet-popup .gm-page").inner_text().startswith("2 of")
