@@ -204,18 +204,18 @@
         });
         drawn.push({ look: look, parts: parts, alpha: f.fading || 1, lit: f.lit });
       });
-      /* Each route's halo under its line, in order; past a few hundred, one stroke per style
-       * (every halo, then every line), which looks the same but for which of two crossing
-       * lines lies on top. Arrowheads go over every line, as Leaflet drew the decorators'. */
-      var strokes = [], heads = [];
+      /* Each route's halo under its line, in order, so crossing lines stay apart; past a few
+       * hundred, one stroke per style and no halos (under a batch of lines they would only
+       * pale the ground beneath all of them, at half the cost of drawing). Arrowheads go over
+       * every line, as Leaflet drew the decorators'. */
+      var strokes = [], heads = [], halos = drawn.length <= BATCH;
       drawn.forEach(function (d) {
-        if (d.look.halo) strokes.push(["#fff", d.look.width + 3, [], 0.7 * d.alpha, d.parts]);
+        if (d.look.halo && halos) strokes.push(["#fff", d.look.width + 3, [], 0.7 * d.alpha, d.parts]);
         strokes.push([d.look.color, d.look.width + (d.lit ? 3 : 0), d.look.dash,
           d.look.opacity * d.alpha, d.parts]);
         heads.push([d.look.color, 2.5, [], 0.9 * d.alpha, d.parts]);
       });
-      if (drawn.length > BATCH) strokes = batch(strokes.filter(function (st) { return st[0] === "#fff"; }))
-        .concat(batch(strokes.filter(function (st) { return st[0] !== "#fff"; })));
+      if (!halos) strokes = batch(strokes);
       ctx.save();
       ctx.lineCap = "round";
       ctx.lineJoin = "round";
