@@ -763,10 +763,13 @@ def main(argv=None) -> int:
     plan = [(shape, n) for n in args.sizes for shape in args.shapes]
     # the largest real-shape case first among the large ones: it carries issue 19's targets
     plan.sort(key=lambda case: (case[1], case[0] != "real"))
+    large = [case for case in plan if case[1] > args.peers_up_to]  # geomap alone: last
+    plan = [case for case in plan if case[1] <= args.peers_up_to]
     if args.routes:
         plan.append(("routes", args.routes))
     if args.airports:
         plan.append(("airports", args.airports))
+    plan += large
     run["planned"] = len(plan)
     for shape, n in plan:
         print(f"measuring {shape} {n:,} …", file=sys.stderr, flush=True)
