@@ -305,6 +305,8 @@ def measure_case(shape: str, n: int, args, work: Path) -> dict:
     cache = work / f"route-cache-{shape}-{n}"
     shutil.rmtree(cache, ignore_errors=True)
     env = dict(os.environ, GEOMAP_CACHE_DIR=str(cache))
+    if csv_bytes > 100e6:  # above geomap's default limit on a data file, as a user would
+        env["GEOMAP_MAX_CSV_MB"] = str(int(csv_bytes / 1e6) + 1)
     for tool in args.tools:
         if not available(tool):
             case["tools"][tool] = {"skipped": "not installed (pip install -e '.[bench]')"}
