@@ -28,7 +28,6 @@ class Asset:
 
 
 LEAFLET = "leaflet@1.9.4"
-DECORATOR = "leaflet-polylinedecorator@1.6.0"
 SUPERCLUSTER = "supercluster@9.1.0"
 
 ASSETS = (
@@ -39,10 +38,6 @@ ASSETS = (
     Asset(
         "leaflet_css", "css", LEAFLET, "dist/leaflet.css",
         "sha384-sHL9NAb7lN7rfvG5lfHpm643Xkcjzp4jFvuavGOndn6pjVqS6ny56CAt3nsEVT4H",
-    ),
-    Asset(
-        "polyline_decorator", "js", DECORATOR, "dist/leaflet.polylineDecorator.js",
-        "sha384-FhPn/2P/fJGhQLeNWDn9B/2Gml2bPOrKJwFqJXgR3xOPYxWg5mYQ5XZdhUSugZT0",
     ),
     Asset(
         "supercluster", "js", SUPERCLUSTER, "dist/supercluster.min.js",

@@ -8,7 +8,6 @@ plain ``http``/``https`` with a host.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -62,22 +61,6 @@ def safe_url(url: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return url
-
-
-_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
-
-
-def json_for_script(value) -> str:
-    """JSON that can sit inside ``<script type="application/json">`` whatever strings it holds.
-
-    ``<``, ``>`` and ``&`` become ``\\u003c`` etc., so ``</script>`` and ``<!--`` cannot end or
-    change the element. Lone surrogates are escaped too, so the result always encodes as UTF-8.
-
-    >>> json_for_script(["</script>", "\\ud800"])
-    '["\\\\u003c/script\\\\u003e","\\\\ud800"]'
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 #: Characters a spreadsheet reads as the start of a formula (OWASP "CSV injection").

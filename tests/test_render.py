@@ -10,7 +10,6 @@ from geomap.load import load_dataset
 from geomap.packing import pack, unpack
 from geomap.payload import map_payload
 from geomap.render import render_html
-from geomap.safety import json_for_script
 
 from .conftest import FIXTURES
 from .helpers import assert_same, payload_elements
@@ -99,11 +98,6 @@ def test_script_closing_text_cannot_leave_the_json_element(basic_data):
     assert "window.pwned" not in page  # the text travels compressed, in base64 …
     assert payload_of(page)["events"]["evidence"][0] == hostile  # … and comes back whole
     assert "<title>&lt;/title&gt;&lt;b&gt;x&lt;/b&gt;</title>" in page
-
-
-def test_json_for_script_escapes_markup_characters():
-    expected = '{"a":"\\u003c/script\\u003e\\u0026\\u2028"}'
-    assert json_for_script({"a": "</script>&\u2028"}) == expected
 
 
 def test_unsafe_source_links_are_dropped(basic_data):

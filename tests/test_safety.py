@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -15,7 +14,6 @@ from geomap.safety import (
     clean_text,
     csv_cell,
     is_formula,
-    json_for_script,
     read_regular,
     safe_url,
     terminal_text,
@@ -41,35 +39,6 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(tricky_text, inner, max_size=4),
     max_leaves=20,
 )
-
-
-# ---- json_for_script ----
-
-@given(json_values)
-@example("</script><script>window.__pwned=1</script>")
-@example({"<!--": "-->", "a&b": ["\u2028", "\u2029"]})
-def test_json_for_script_has_no_markup_characters_and_round_trips(value):
-    text = json_for_script(value)
-    assert not set(text) & {"<", ">", "&"}
-    assert "\u2028" not in text and "\u2029" not in text
-    assert json.loads(text) == value
-    text.encode("utf-8")  # always writable into the UTF-8 page
-
-
-@given(st.lists(st.one_of(tricky_text, payload_texts), max_size=8))
-def test_json_for_script_of_strings_cannot_close_its_element(strings):
-    text = json_for_script(strings)
-    lowered = text.lower()
-    for breaking in ("</script", "<!--", "<script", "]]>"):
-        assert breaking not in lowered
-    assert json.loads(text) == strings
-
-
-def test_json_for_script_escapes_lone_surrogates():
-    text = json_for_script(["a\ud800b", "\udfff"])
-    assert text == '["a\\ud800b","\\udfff"]'
-    assert json.loads(text) == ["a\ud800b", "\udfff"]
-    text.encode("utf-8")
 
 
 # ---- safe_url ----
