@@ -27,6 +27,7 @@ import json
 import re
 import struct
 import zlib
+from collections.abc import Sequence
 from typing import NamedTuple
 
 #: Most base64 characters in one script element (a multiple of 4, so chunks decode alone).
@@ -87,33 +88,94 @@ def _part_starts(counts):
     return starts[counts > 0]
 
 
-def encode_geoms(geoms: list[dict]) -> bytes:
-    """The geometry table as bytes (layout in the module's docstring).
+class Geometries(Sequence):
+    """The geometry table as flat arrays: a type per geometry (0 a point, 1 a line), parts per
+    geometry, points per part, and every point's ``(lon, lat)`` in degrees (float64).
+
+    It is the sequence of ``{"t": "P", "c": [lon, lat]}`` and ``{"t": "L", "c": [[[lon, lat],
+    …], …]}`` it stands for (each built when asked for); ``encode_geoms`` packs the arrays
+    without making them, so a large map's millions of coordinates never become Python lists.
+    """
+
+    def __init__(self, types, parts, counts, coords):
+        import numpy as np
+
+        self.types = np.asarray(types, dtype=np.uint8)
+        self.parts = np.asarray(parts, dtype=np.int64)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+        if not (len(self.types) == len(self.parts) and int(self.parts.sum()) == len(self.counts)
+                and int(self.counts.sum()) == len(self.coords)):
+            raise ValueError("geometry arrays of inconsistent lengths")
+        self._starts = None
+
+    @classmethod
+    def of(cls, geoms) -> Geometries:
+        """The table of a list of geometry dicts."""
+        import numpy as np
+
+        parts_per_geom = []
+        points_per_part = []
+        flat: list = []
+        for g in geoms:
+            if g["t"] == "P":
+                parts_per_geom.append(1)
+                points_per_part.append(1)
+                flat.append(g["c"])
+            else:
+                parts_per_geom.append(len(g["c"]))
+                for part in g["c"]:
+                    points_per_part.append(len(part))
+                    flat.extend(part)
+        numbers = itertools.chain.from_iterable(flat)  # 4x faster than np.array of pairs
+        coords = np.fromiter(numbers, dtype=np.float64, count=2 * len(flat))
+        return cls([_TYPES[g["t"]] for g in geoms], parts_per_geom, points_per_part, coords)
+
+    def __len__(self) -> int:
+        return len(self.types)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("geometry index out of range")
+        if self._starts is None:
+            import numpy as np
+
+            part_starts = np.concatenate([[0], np.cumsum(self.parts)])
+            point_starts = np.concatenate([[0], np.cumsum(self.counts)])
+            self._starts = (part_starts.tolist(), point_starts.tolist())
+        part_starts, point_starts = self._starts
+        first, last = part_starts[index], part_starts[index + 1]
+        if self.types[index] == _TYPES["P"]:
+            return {"t": "P", "c": self.coords[point_starts[first]].tolist()}
+        return {"t": "L", "c": [self.coords[point_starts[p]:point_starts[p + 1]].tolist()
+                                for p in range(first, last)]}
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def encode_geoms(geoms) -> bytes:
+    """The geometry table (``Geometries``, or a list of geometry dicts) as bytes (layout in the
+    module's docstring).
 
     A coordinate beyond ±2147° (outside int32 millionths) or not finite is a ``ValueError``.
     """
     import numpy as np
 
-    types = bytes(_TYPES[g["t"]] for g in geoms)
-    parts_per_geom = []
-    points_per_part = []
-    flat: list = []
-    for g in geoms:
-        if g["t"] == "P":
-            parts_per_geom.append(1)
-            points_per_part.append(1)
-            flat.append(g["c"])
-        else:
-            parts_per_geom.append(len(g["c"]))
-            for part in g["c"]:
-                points_per_part.append(len(part))
-                flat.extend(part)
-    numbers = itertools.chain.from_iterable(flat)  # 4x faster than np.array of pairs
-    coords = np.fromiter(numbers, dtype=np.float64, count=2 * len(flat)).reshape(-1, 2) * SCALE
+    table = geoms if isinstance(geoms, Geometries) else Geometries.of(geoms)
+    coords = table.coords * SCALE
     if not np.isfinite(coords).all() or (np.abs(coords) >= 2**31 - 1).any():
         raise ValueError("a coordinate is not finite or is beyond ±2147°")
     x = np.rint(coords).astype(np.int64)
-    counts = np.array(points_per_part, dtype=np.int64)
+    counts = table.counts
     starts = _part_starts(counts)
     seconds = starts[counts[counts > 0] > 1] + 1
     first = x.copy()
@@ -123,11 +185,9 @@ def encode_geoms(geoms: list[dict]) -> bytes:
     second[1:] -= first[:-1]
     second[starts] = x[starts]
     second[seconds] = first[seconds]
-    values = np.concatenate([
-        np.array(parts_per_geom, dtype=np.int64), counts, second.ravel(),
-    ])
-    header = _HEADER.pack(len(geoms), len(points_per_part), len(flat))
-    return header + types + _planes(values)
+    values = np.concatenate([table.parts, counts, second.ravel()])
+    header = _HEADER.pack(len(table), len(counts), len(x))
+    return header + table.types.tobytes() + _planes(values)
 
 
 def decode_geoms(data: bytes) -> list[dict]:

@@ -11,10 +11,14 @@ All text is cleaned with ``safety.clean_text``; nothing here is HTML.
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
+
 from .areas import areas_containing
 from .assemble import Assembly, Shape
 from .gazetteer import fold
-from .records import Event, cited_sources
+from .packing import Geometries
+from .records import Event
 from .routes import MERCATOR_MAX_LAT, clip_polar, join_antimeridian
 from .safety import clean_text, safe_url
 from .schema import (
@@ -22,6 +26,7 @@ from .schema import (
     CONFIDENCE_MEANING,
     PLACE_PRECISIONS,
     PartialDate,
+    date_span_label,
 )
 from .vocabulary import DEFAULT_KINDS, UNASSESSED, UNASSESSED_MEANING, Kind
 from .words import plural
@@ -67,21 +72,61 @@ class _Table:
         return self.index[key]
 
 
-def _inside_mercator(part) -> bool:
-    lats = [lat for _, lat in part]
-    return max(lats) <= MERCATOR_MAX_LAT and min(lats) >= -MERCATOR_MAX_LAT
+def _polar_joined(parts) -> list[list[tuple[float, float]]]:
+    """A line's parts cut at Web Mercator's edge near the poles (a line wholly beyond it is
+    kept as it is) and joined across the antimeridian (the map wraps the world)."""
+    parts = join_antimeridian(clip_polar(parts) or parts)
+    return [[(round(lon, 5), lat) for lon, lat in part] for part in parts]
+
+
+def geometries(shapes: list[Shape]) -> Geometries:
+    """The shapes as one ``packing.Geometries`` table: a point as it is; a line of one part
+    within Web Mercator's latitudes as routed; any other line through ``_polar_joined``.
+
+    Every coordinate goes into flat arrays once, with no list per point.
+    """
+    import numpy as np
+
+    n = len(shapes)
+    types = np.fromiter((s[0] == "L" for s in shapes), dtype=np.uint8, count=n)
+    raw = [part for s in shapes for part in (((s[1],),) if s[0] == "P" else s[1:])]
+    parts = np.fromiter((len(s) - 1 if s[0] == "L" else 1 for s in shapes), np.int64, n)
+    counts = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
+    coords = np.fromiter(
+        itertools.chain.from_iterable(itertools.chain.from_iterable(raw)),
+        dtype=np.float64, count=2 * int(counts.sum()),
+    ).reshape(-1, 2)
+    # a line needs more than its parts as routed: several parts, or one reaching a pole
+    far = np.concatenate([[0], np.cumsum(np.abs(coords[:, 1]) > MERCATOR_MAX_LAT)])
+    point_starts = np.concatenate([[0], np.cumsum(counts)])
+    part_starts = np.concatenate([[0], np.cumsum(parts)])
+    first = part_starts[:-1]
+    single = parts == 1
+    first_part = np.where(single, first, 0)
+    beyond = (far[point_starts[first_part + 1]] > far[point_starts[first_part]]) | (
+        counts[first_part] == 0) if len(raw) else np.zeros(n, dtype=bool)
+    redo = np.flatnonzero((types == 1) & ~(single & ~beyond))
+    if not redo.size:
+        return Geometries(types, parts, counts, coords)
+    new_counts, new_coords = [], []
+    done = 0
+    for g in redo.tolist():
+        new_counts.append(counts[part_starts[done]:part_starts[g]])
+        new_coords.append(coords[point_starts[part_starts[done]]:point_starts[part_starts[g]]])
+        lines = _polar_joined(list(shapes[g][1:]))
+        parts[g] = len(lines)
+        new_counts.append(np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)))
+        new_coords.append(np.array([xy for line in lines for xy in line],
+                                   dtype=np.float64).reshape(-1, 2))
+        done = g + 1
+    new_counts.append(counts[part_starts[done]:])
+    new_coords.append(coords[point_starts[part_starts[done]]:])
+    return Geometries(types, parts, np.concatenate(new_counts), np.concatenate(new_coords))
 
 
 def _geom(shape: Shape) -> dict:
-    """A point, or a line's parts joined across the antimeridian (the map wraps the world) and
-    cut at Web Mercator's edge near the poles (a line wholly beyond it is kept as it is)."""
-    if shape[0] == "P":
-        return {"t": "P", "c": list(shape[1])}
-    parts = [list(part) for part in shape[1:]]
-    if len(parts) == 1 and _inside_mercator(parts[0]):  # nothing to join or cut: as routed
-        return {"t": "L", "c": [list(map(list, parts[0]))]}
-    parts = join_antimeridian(clip_polar(parts) or parts)
-    return {"t": "L", "c": [[[round(lon, 5), lat] for lon, lat in part] for part in parts]}
+    """One shape as the page draws it (see ``geometries``)."""
+    return geometries([shape])[0]
 
 
 def _published(text: str) -> str:
@@ -124,9 +169,10 @@ def _journey_stop(stop, source_index: dict[str, int]) -> list:
     ]
 
 
-def _span(events: list[Event]) -> str:
-    first = min((event.date for event in events), key=PartialDate.iso)
-    last = max((event.end_date or event.date for event in events), key=PartialDate.iso)
+def _span(dates: list[tuple[PartialDate, PartialDate | None]]) -> str:
+    """The label of the time from the first ``(date, end_date)`` to the last."""
+    first = min({date for date, _ in dates}, key=PartialDate.iso)
+    last = max({end or date for date, end in dates}, key=PartialDate.iso)
     return first.label() if first == last else f"{first.label()} – {last.label()}"
 
 
@@ -182,117 +228,193 @@ def areas_at(lon: float, lat: float, areas=None) -> list[int]:
     return areas_containing([(lon, lat)], areas or countries())[0]
 
 
-def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -> dict:
-    """Everything the page's script needs, as JSON-ready values (all text cleaned).
+def _clean_all(values: list[str]) -> list[str]:
+    """``clean_text`` of every value, in one scan of the column when none needs cleaning."""
+    joined = "".join(values)
+    if (joined.isascii() and joined.isprintable()) or len(clean_text(joined)) == len(joined):
+        return values
+    return [clean_text(value) for value in values]
 
-    ``gazetteer`` adds its country-kind places' names to what the panel's "within" accepts;
-    by default ``assembly.gazetteer``.
+
+def _memo(function):
+    """``function`` called once per distinct argument (arguments are hashable)."""
+    found: dict = {}
+
+    def call(arg):
+        if arg not in found:
+            found[arg] = function(arg)
+        return found[arg]
+
+    return call
+
+
+def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -> dict:
+    """Everything the page's script needs, as JSON-ready values (all text cleaned), but for
+    ``geoms``: a ``packing.Geometries`` table, the sequence of geometry dicts it stands for.
+
+    Columns are built whole, and whatever repeats (dates, stop lists, names, sources) is worked
+    out once per distinct value. ``gazetteer`` adds its country-kind places' names to what the
+    panel's "within" accepts; by default ``assembly.gazetteer``.
     """
+    import gc
+
     if gazetteer is None:
         gazetteer = getattr(assembly, "gazetteer", None)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small lists, none of them cyclic: no collection to wait for
+    try:
+        return _payload(assembly, title, map_name, gazetteer)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
     events = assembly.records
-    present = {event.kind for event in events}
+    n_events = len(events)
+    kinds_of = [event.kind for event in events]
+    present = set(kinds_of)
     kinds = [k for k in assembly.vocabulary.ids if k in present]
+    confidences = [event.confidence for event in events]
     levels = list(CONFIDENCE_LEVELS)
-    if any(not event.confidence for event in events):
+    if not all(confidences):
         levels.insert(0, UNASSESSED)
     level_index = {level: n for n, level in enumerate(levels)}
     level_index[""] = 0
     kind_index = {k: n for n, k in enumerate(kinds)}
-    counts = dict.fromkeys(kinds, 0)
+    counts = Counter(kinds_of)
+    sources_of = [event.sources for event in events]
     cited = sorted({
-        *cited_sources(events),
+        *(s for sources in set(sources_of) for s in sources),
         *(s for e in events for stop in e.journey for s in stop.sources
           if s in assembly.source_rows),
     })
     source_index = {sid: n for n, sid in enumerate(cited)}
-    names, places, geoms, carriers = _Table(), _Table(), _Table(), _Table()
-    attribute_keys = _Table()  # folded as --where folds them, each distinct key once
+    names, places, carriers = _Table(), _Table(), _Table()
     place_rows: list[dict] = []
-    columns: dict[str, list] = {name: [] for name in EVENT_COLUMNS}
-    memo: dict = {}
     areas = known_areas(gazetteer)
-    stops = list({(p.lon, p.lat): None for event in events for p in event.stops})
-    areas_memo = dict(zip(stops, areas_containing(stops, areas), strict=True))
+    # one stop list per distinct cell: its tuple, by identity (resolve shares them)
+    stop_lists = {id(event.stops): event.stops for event in events}
+    points = list({(p.lon, p.lat): None for stops in stop_lists.values() for p in stops})
+    areas_memo = dict(zip(points, areas_containing(points, areas), strict=True))
 
+    @_memo
     def name_refs(items: tuple[str, ...]) -> list[int]:
-        key = ("names", items)
-        if key not in memo:
-            memo[key] = [names.add(_text(item)) for item in items]
-        return memo[key]
+        return [names.add(_text(item)) for item in items]
 
-    def place_refs(event: Event) -> list[int]:
-        key = ("places", event.stops)
-        if key not in memo:
-            refs = []
-            for place in event.stops:
-                if not place.id:
-                    continue
-                if place.id not in places.index:
-                    place_rows.append({
-                        "id": _text(place.id),
-                        "name": _text(place.name),
-                        "keys": [_text(k) for k in place.search_keys()],
-                        "kind": _text(place.kind),
-                        "country": _text(place.country),
-                        **({"outline": place.outline.geojson()} if place.outline else {}),
-                    })
-                refs.append(places.add(place.id))
-            memo[key] = refs
-        return memo[key]
+    def place_refs(stops) -> list[int]:
+        refs = []
+        for place in stops:
+            if not place.id:
+                continue
+            if place.id not in places.index:
+                place_rows.append({
+                    "id": _text(place.id),
+                    "name": _text(place.name),
+                    "keys": [_text(k) for k in place.search_keys()],
+                    "kind": _text(place.kind),
+                    "country": _text(place.country),
+                    **({"outline": place.outline.geojson()} if place.outline else {}),
+                })
+            refs.append(places.add(place.id))
+        return refs
 
-    for n, event in enumerate(events):
-        counts[event.kind] += 1
-        cols = columns
-        cols["id"].append(_text(event.id))
-        cols["kind"].append(kind_index[event.kind])
-        for name in ("title", "summary", "carrier", "evidence"):
-            cols[name].append(_text(getattr(event, name)))
-        cols["date"].append(event.date.iso())
-        cols["end_date"].append(event.end_date.iso() if event.end_date else "")
-        cols["date_label"].append(event.date_label)
-        cols["start"].append(event.start.isoformat())
-        cols["end"].append(event.end.isoformat())
-        cols["confidence"].append(level_index[event.confidence])
-        cols["precision"].append(PLACE_PRECISIONS.index(event.precision))
-        cols["actors"].append(name_refs(event.actors))
-        cols["stops"].append(name_refs(event.stop_names))
-        cols["places"].append(place_refs(event))
-        if ("sources", event.sources) not in memo:
-            memo["sources", event.sources] = [source_index[s] for s in event.sources]
-        cols["sources"].append(memo["sources", event.sources])
-        shape = assembly.shapes[n]
-        cols["geom"].append(geoms.add(assembly.shape_keys[n], lambda s=shape: _geom(s)))
-        travel = assembly.travels[n]
-        cols["travel"].append(
-            None if travel is None
-            else geoms.add(assembly.travel_keys[n], lambda t=travel: _geom(t))
-        )
-        cols["attributes"].append([_text(value) for _, value in event.attributes])
-        cols["attribute_keys"].append([attribute_keys.add(fold(v)) for _, v in event.attributes])
-        cols["coords"].append([[p.lat, p.lon] for p in event.stops])
+    def within(stops) -> list[int]:
         inside: set[int] = set()
-        for p in event.stops:
+        for p in stops:
             inside.update(areas_memo[p.lon, p.lat])
-        cols["areas"].append(sorted(inside))
-        cols["origins"].append(event.origins)
-        quotes = {c.source: [_text(c.quote), _text(c.locator), c.stance] for c in event.citations}
-        cols["quotes"].append([quotes.get(sid) for sid in event.sources])
-        info = event.carrier_info
-        cols["carrier_info"].append(
-            None if info is None else carriers.add(info.id, lambda i=info: _carrier(i))
-        )
-        cols["passages"].append([_text(name) for name in assembly.passages[n]])
-        cols["journey"].append(
+        return sorted(inside)
+
+    # the tables (names, places, geometries) number their entries in the order events first
+    # use them, actors before stops, an event's own geometry before its travel
+    by_stops: dict[int, tuple] = {}
+    actors, stops_col, places_col, geom_col, travel_col = [], [], [], [], []
+    shapes: list[Shape] = []
+    geom_index: dict[str, int] = {}  # shape keys, numbered as their shapes join ``shapes``
+    for n, event in enumerate(events):
+        actors.append(name_refs(event.actors))
+        key = id(event.stops)
+        if key not in by_stops:
+            stops = event.stops
+            by_stops[key] = (
+                name_refs(tuple(p.name for p in stops)), place_refs(stops),
+                [[p.lat, p.lon] for p in stops], within(stops),
+                PLACE_PRECISIONS.index(stops[-1].precision),
+            )
+        known = by_stops[key]
+        stops_col.append(known[0])
+        places_col.append(known[1])
+        shape_key = assembly.shape_keys[n]
+        if shape_key not in geom_index:
+            geom_index[shape_key] = len(shapes)
+            shapes.append(assembly.shapes[n])
+        geom_col.append(geom_index[shape_key])
+        travel = assembly.travels[n]
+        if travel is None:
+            travel_col.append(None)
+            continue
+        travel_key = assembly.travel_keys[n]
+        if travel_key not in geom_index:
+            geom_index[travel_key] = len(shapes)
+            shapes.append(travel)
+        travel_col.append(geom_index[travel_key])
+    stop_facts = [by_stops[id(event.stops)] for event in events]
+    dates = [(event.date, event.end_date) for event in events]
+    date_facts = {
+        pair: (pair[0].iso(), pair[1].iso() if pair[1] else "", date_span_label(*pair),
+               pair[0].first_day().isoformat(), (pair[1] or pair[0]).last_day().isoformat())
+        for pair in set(dates)
+    }
+    date_rows = [date_facts[pair] for pair in dates]
+    source_refs = _memo(lambda sources: [source_index[s] for s in sources])
+    passage_names = _memo(lambda names: [_text(name) for name in names])
+    attribute_keys = _Table()  # folded as --where folds them, each distinct key once
+    columns: dict[str, list] = {
+        "id": _clean_all([event.id for event in events]),
+        "kind": [kind_index[kind] for kind in kinds_of],
+        "title": _clean_all([event.title for event in events]),
+        "date": [row[0] for row in date_rows],
+        "end_date": [row[1] for row in date_rows],
+        "date_label": [row[2] for row in date_rows],
+        "start": [row[3] for row in date_rows],
+        "end": [row[4] for row in date_rows],
+        "summary": _clean_all([event.summary for event in events]),
+        "carrier": _clean_all([event.carrier for event in events]),
+        "evidence": _clean_all([event.evidence for event in events]),
+        "confidence": [level_index[level] for level in confidences],
+        "precision": [facts[4] for facts in stop_facts],
+        "actors": actors,
+        "stops": stops_col,
+        "places": places_col,
+        "sources": [source_refs(sources) for sources in sources_of],
+        "geom": geom_col,
+        "travel": travel_col,
+        "attributes": [[_text(value) for _, value in event.attributes] for event in events],
+        "origins": [event.origins for event in events],
+        "quotes": [_quotes(event) for event in events],
+        "carrier_info": [
+            None if event.carrier_info is None
+            else carriers.add(event.carrier_info.id, lambda i=event.carrier_info: _carrier(i))
+            for event in events
+        ],
+        "journey": [
             [_journey_stop(stop, source_index) for stop in event.journey] or None
-        )
+            for event in events
+        ],
+        "passages": [passage_names(names) for names in assembly.passages],
+        "coords": [facts[2] for facts in stop_facts],
+        "areas": [facts[3] for facts in stop_facts],
+        "attribute_keys": [
+            [attribute_keys.add(fold(value)) for _, value in event.attributes] for event in events
+        ],
+    }
     n_sources = len(cited)
     return {
         "version": VERSION,
         "map": map_name,
         "title": _text(title),
         "subtitle": (
-            f"{_span(events)} · {plural(len(events), 'event')} from {plural(n_sources, 'source')}"
+            f"{_span(dates)} · {plural(n_events, 'event')} from {plural(n_sources, 'source')}"
         ),
         "kinds": [_kind(assembly.vocabulary.kind(k), counts[k]) for k in kinds],
         "levels": levels,
@@ -310,7 +432,15 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
         "names": names.values,
         "name_keys": [fold(name) for name in names.values],
         "places": place_rows,
-        "geoms": geoms.values,
+        "geoms": geometries(shapes),
         "carriers": carriers.values,
         "events": columns,
     }
+
+
+def _quotes(event: Event) -> list:
+    """Each of the event's sources' quote ``[quote, locator, stance]``, or ``None``."""
+    if not event.citations:
+        return [None] * len(event.sources)
+    quotes = {c.source: [_text(c.quote), _text(c.locator), c.stance] for c in event.citations}
+    return [quotes.get(sid) for sid in event.sources]
