@@ -72,16 +72,54 @@ class _Table:
         return self.index[key]
 
 
-def _polar_joined(parts) -> list[list[tuple[float, float]]]:
-    """A line's parts cut at Web Mercator's edge near the poles (a line wholly beyond it is
-    kept as it is) and joined across the antimeridian (the map wraps the world)."""
-    parts = join_antimeridian(clip_polar(parts) or parts)
-    return [[(round(lon, 5), lat) for lon, lat in part] for part in parts]
+def _round_lons(values):
+    """``round(value, 5)`` of each value of an array, as Python rounds it (the double nearest
+    the decimal rounded half to even): ``rint(value * 1e5) / 1e5``, which is that double unless
+    the product rounded across a tie, so Python's ``round`` decides within 1e-6 of one."""
+    import numpy as np
+
+    scaled = values * 1e5
+    out = np.rint(scaled) / 1e5
+    near = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    out[near] = [round(value, 5) for value in values[near].tolist()]
+    return out
+
+
+def _joined(parts: list) -> list:
+    """A line's parts (arrays of ``(lon, lat)``) cut at Web Mercator's edge near the poles (a
+    line wholly beyond it is kept as it is) and joined across the antimeridian (the map wraps
+    the world): ``routes.clip_polar`` and ``routes.join_antimeridian``, in arrays when no part
+    needs cutting (none reaches beyond the edge or is shorter than two points)."""
+    import numpy as np
+
+    if any(len(part) < 2 or (np.abs(part[:, 1]) > MERCATOR_MAX_LAT).any() for part in parts):
+        tuples = [list(map(tuple, part.tolist())) for part in parts]
+        lines = join_antimeridian(clip_polar(tuples) or tuples)
+        return [np.array(line, dtype=np.float64).reshape(-1, 2) for line in lines]
+    joined: list[list] = []
+    shift = 0.0
+    last_lon = last_lat = 0.0
+    for part in parts:  # as join_antimeridian, with the last point kept as plain floats
+        lon, lat = part[0].tolist()
+        if joined and abs(last_lon - shift) == 180.0 and abs(lon) == 180.0 and (
+            last_lon - shift == -lon
+        ) and last_lat == lat:
+            shift += 360.0 if lon < 0 else -360.0
+            piece = part[1:].copy()
+            piece[:, 0] += shift
+            joined[-1].append(piece)
+        else:
+            shift = 0.0
+            piece = part
+            joined.append([piece])
+        last_lon, last_lat = piece[-1].tolist()
+    return [np.concatenate(pieces) for pieces in joined]
 
 
 def geometries(shapes: list[Shape]) -> Geometries:
     """The shapes as one ``packing.Geometries`` table: a point as it is; a line of one part
-    within Web Mercator's latitudes as routed; any other line through ``_polar_joined``.
+    within Web Mercator's latitudes as routed; any other line through ``_joined``, its
+    longitudes rounded to 5 decimals.
 
     Every coordinate goes into flat arrays once, with no list per point.
     """
@@ -96,32 +134,39 @@ def geometries(shapes: list[Shape]) -> Geometries:
         itertools.chain.from_iterable(itertools.chain.from_iterable(raw)),
         dtype=np.float64, count=2 * int(counts.sum()),
     ).reshape(-1, 2)
-    # a line needs more than its parts as routed: several parts, or one reaching a pole
-    far = np.concatenate([[0], np.cumsum(np.abs(coords[:, 1]) > MERCATOR_MAX_LAT)])
     point_starts = np.concatenate([[0], np.cumsum(counts)])
     part_starts = np.concatenate([[0], np.cumsum(parts)])
-    first = part_starts[:-1]
-    single = parts == 1
-    first_part = np.where(single, first, 0)
-    beyond = (far[point_starts[first_part + 1]] > far[point_starts[first_part]]) | (
-        counts[first_part] == 0) if len(raw) else np.zeros(n, dtype=bool)
-    redo = np.flatnonzero((types == 1) & ~(single & ~beyond))
+    # a line is drawn as routed when it is one part, not empty, within Mercator's latitudes
+    as_routed = (types == 0) | (parts != 1)
+    if len(raw):
+        far = np.concatenate([[0], np.cumsum(np.abs(coords[:, 1]) > MERCATOR_MAX_LAT)])
+        first = np.where(parts == 1, part_starts[:-1], 0)
+        as_routed = (types == 0) | ((parts == 1) & (counts[first] > 0) & (
+            far[point_starts[first + 1]] == far[point_starts[first]]))
+    redo = np.flatnonzero(~as_routed)
     if not redo.size:
         return Geometries(types, parts, counts, coords)
-    new_counts, new_coords = [], []
+    new_counts, new_coords, rounded = [], [], []
     done = 0
     for g in redo.tolist():
+        points = point_starts[part_starts[done]], point_starts[part_starts[g]]
         new_counts.append(counts[part_starts[done]:part_starts[g]])
-        new_coords.append(coords[point_starts[part_starts[done]]:point_starts[part_starts[g]]])
-        lines = _polar_joined(list(shapes[g][1:]))
+        new_coords.append(coords[points[0]:points[1]])
+        rounded.append(np.zeros(points[1] - points[0], dtype=bool))
+        own = part_starts[g], part_starts[g + 1]
+        lines = _joined([coords[point_starts[p]:point_starts[p + 1]] for p in range(*own)])
         parts[g] = len(lines)
         new_counts.append(np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)))
-        new_coords.append(np.array([xy for line in lines for xy in line],
-                                   dtype=np.float64).reshape(-1, 2))
+        new_coords.extend(lines)
+        rounded.append(np.ones(sum(map(len, lines)), dtype=bool))
         done = g + 1
     new_counts.append(counts[part_starts[done]:])
     new_coords.append(coords[point_starts[part_starts[done]]:])
-    return Geometries(types, parts, np.concatenate(new_counts), np.concatenate(new_coords))
+    rounded.append(np.zeros(len(coords) - point_starts[part_starts[done]], dtype=bool))
+    coords = np.concatenate([c.reshape(-1, 2) for c in new_coords])
+    rounded = np.concatenate(rounded)
+    coords[rounded, 0] = _round_lons(coords[rounded, 0])
+    return Geometries(types, parts, np.concatenate(new_counts), coords)
 
 
 def _geom(shape: Shape) -> dict:
