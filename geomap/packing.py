@@ -27,7 +27,7 @@ import json
 import re
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 #: Most base64 characters in one script element (a multiple of 4, so chunks decode alone).
@@ -61,7 +61,7 @@ def _planes(values) -> bytes:
     """int32 values as their four byte planes (low bytes first), which compress far better."""
     import numpy as np
 
-    wrapped = _wrap(values).astype("<i4")
+    wrapped = values.astype("<i4")  # an integer cast keeps the low 32 bits
     return np.ascontiguousarray(wrapped.view(np.uint8).reshape(-1, 4).T).tobytes()
 
 
@@ -174,18 +174,22 @@ def encode_geoms(geoms) -> bytes:
     coords = table.coords * SCALE
     if not np.isfinite(coords).all() or (np.abs(coords) >= 2**31 - 1).any():
         raise ValueError("a coordinate is not finite or is beyond ±2147°")
-    x = np.rint(coords).astype(np.int64)
+    # int32 arithmetic wraps as the page's ``| 0`` does: differences modulo 2**32
+    x = np.rint(coords, out=coords).astype(np.int32)
+    del coords
     counts = table.counts
     starts = _part_starts(counts)
     seconds = starts[counts[counts > 0] > 1] + 1
     first = x.copy()
-    first[1:] -= x[:-1]
+    np.subtract(x[1:], x[:-1], out=first[1:])
     first[starts] = x[starts]
     second = first.copy()
-    second[1:] -= first[:-1]
+    np.subtract(first[1:], first[:-1], out=second[1:])
     second[starts] = x[starts]
     second[seconds] = first[seconds]
-    values = np.concatenate([table.parts, counts, second.ravel()])
+    del first
+    values = np.concatenate([table.parts.astype(np.int32), counts.astype(np.int32),
+                             second.ravel()])
     header = _HEADER.pack(len(table), len(counts), len(x))
     return header + table.types.tobytes() + _planes(values)
 
@@ -235,56 +239,79 @@ def decode_geoms(data: bytes) -> list[dict]:
     return out
 
 
+#: One JSON encoder for every line; a payload holds no cycles to look for.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
+)
+
+
 def _json_line(value) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _ENCODER.encode(value)
     try:
         return text.encode("utf-8") + b"\n"
     except UnicodeEncodeError:  # a lone surrogate: \u-escaped, so the page reads it back
         return json.dumps(value, separators=(",", ":"), allow_nan=False).encode() + b"\n"
 
 
-def _text_lines(payload: dict) -> list[bytes]:
+def _text_lines(payload: dict) -> Iterator[bytes]:
+    """The text's lines, one at a time (see the module's docstring)."""
     columns = payload["events"]
     names = list(columns)
     rows = len(columns[names[0]]) if names else 0
     head = {k: v for k, v in payload.items() if k not in ("events", "geoms")}
-    lines = [_json_line({"columns": names, "rows": rows, "block": BLOCK_ROWS}), _json_line(head)]
+    yield _json_line({"columns": names, "rows": rows, "block": BLOCK_ROWS})
+    yield _json_line(head)
     for name in names:
         values = columns[name]
-        lines.extend(_json_line(values[i:i + BLOCK_ROWS])
-                     for i in range(0, max(rows, 1), BLOCK_ROWS))
-    return lines
+        for i in range(0, max(rows, 1), BLOCK_ROWS):
+            yield _json_line(values[i:i + BLOCK_ROWS])
 
 
-def _streams_of(lines: list[bytes]) -> list[bytes]:
-    """Whole lines gathered into streams of about ``STREAM_BYTES`` each."""
-    streams: list[list[bytes]] = [[]]
+def _streams_of(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """Whole lines gathered into streams of about ``STREAM_BYTES`` each, one at a time."""
+    stream: list[bytes] = []
     size = 0
     for line in lines:
         if size >= STREAM_BYTES:
-            streams.append([])
+            yield b"".join(stream)
+            stream = []
             size = 0
-        streams[-1].append(line)
+        stream.append(line)
         size += len(line)
-    return [b"".join(s) for s in streams]
+    yield b"".join(stream)
+
+
+def _compressed_geoms(geoms) -> bytes:
+    return zlib.compress(encode_geoms(geoms), GEOMS_LEVEL)
+
+
+#: Text streams made but not yet compressed, at most: JSON is written while zlib works.
+_AHEAD = 2
 
 
 def pack(payload: dict, chunk_chars: int = CHUNK_CHARS) -> list[Chunk]:
     """The payload as base64 chunks: the geometry stream, then the text streams in order.
 
-    Streams are compressed in threads (zlib lets go of the GIL), so a large map takes about
-    the time of its largest stream on a machine with cores to spare.
+    The geometries are encoded and every stream compressed in threads (numpy and zlib let go
+    of the GIL) while this thread writes the next text stream's JSON, so a large map takes
+    about the time of its JSON or of its compression, whichever is longer, on two cores.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     if chunk_chars <= 0 or chunk_chars % 4:
         raise ValueError("chunk_chars must be a positive multiple of 4")
-    work = [("geoms", encode_geoms(payload["geoms"]), GEOMS_LEVEL)]
-    work += [("text", s, TEXT_LEVEL) for s in _streams_of(_text_lines(payload))]
+    kinds = ["geoms"]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        packed = list(pool.map(lambda w: zlib.compress(w[1], w[2]), work))
+        futures = [pool.submit(_compressed_geoms, payload["geoms"])]
+        for stream in _streams_of(_text_lines(payload)):
+            while sum(not f.done() for f in futures[1:]) >= _AHEAD:
+                next(f for f in futures[1:] if not f.done()).result()
+            futures.append(pool.submit(zlib.compress, stream, TEXT_LEVEL))
+            kinds.append("text")
+            del stream
+        packed = [future.result() for future in futures]
     chunks = []
-    for n, ((kind, _, _), data) in enumerate(zip(work, packed, strict=True)):
+    for n, (kind, data) in enumerate(zip(kinds, packed, strict=True)):
         text = base64.b64encode(data).decode("ascii")
         chunks.extend(Chunk(n, kind, text[i:i + chunk_chars])
                       for i in range(0, max(len(text), 1), chunk_chars))
