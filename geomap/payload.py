@@ -281,18 +281,6 @@ def _clean_all(values: list[str]) -> list[str]:
     return [clean_text(value) for value in values]
 
 
-def _memo(function):
-    """``function`` called once per distinct argument (arguments are hashable)."""
-    found: dict = {}
-
-    def call(arg):
-        if arg not in found:
-            found[arg] = function(arg)
-        return found[arg]
-
-    return call
-
-
 def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -> dict:
     """Everything the page's script needs, as JSON-ready values (all text cleaned), but for
     ``geoms``: a ``packing.Geometries`` table, the sequence of geometry dicts it stands for.
@@ -336,6 +324,7 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
     })
     source_index = {sid: n for n, sid in enumerate(cited)}
     names, places, carriers = _Table(), _Table(), _Table()
+    add_name = names.add
     place_rows: list[dict] = []
     areas = known_areas(gazetteer)
     # one stop list per distinct cell: its tuple, by identity (resolve shares them)
@@ -343,9 +332,11 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
     points = list({(p.lon, p.lat): None for stops in stop_lists.values() for p in stops})
     areas_memo = dict(zip(points, areas_containing(points, areas), strict=True))
 
-    @_memo
+    name_memo: dict[tuple[str, ...], list[int]] = {}
+
     def name_refs(items: tuple[str, ...]) -> list[int]:
-        return [names.add(_text(item)) for item in items]
+        refs = name_memo[items] = [add_name(clean_text(item)) for item in items]
+        return refs
 
     def place_refs(stops) -> list[int]:
         refs = []
@@ -365,6 +356,8 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
         return refs
 
     def within(stops) -> list[int]:
+        if len(stops) == 1:  # areas_containing lists a point's areas in order
+            return list(areas_memo[stops[0].lon, stops[0].lat])
         inside: set[int] = set()
         for p in stops:
             inside.update(areas_memo[p.lon, p.lat])
@@ -372,47 +365,49 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
 
     # the tables (names, places, geometries) number their entries in the order events first
     # use them, actors before stops, an event's own geometry before its travel
-    by_stops: dict[int, tuple] = {}
-    actors, stops_col, places_col, geom_col, travel_col = [], [], [], [], []
+    by_stops: dict[int, tuple] = {}  # by the identity of a stops tuple (resolve shares them)
+    actors, stop_facts, geom_col, travel_col = [], [], [], []
     shapes: list[Shape] = []
     geom_index: dict[str, int] = {}  # shape keys, numbered as their shapes join ``shapes``
-    for n, event in enumerate(events):
-        actors.append(name_refs(event.actors))
-        key = id(event.stops)
-        if key not in by_stops:
-            stops = event.stops
-            by_stops[key] = (
-                name_refs(tuple(p.name for p in stops)), place_refs(stops),
+    for event, shape_key, shape, travel_key, travel in zip(
+        events, assembly.shape_keys, assembly.shapes, assembly.travel_keys, assembly.travels,
+        strict=True,
+    ):
+        refs = name_memo.get(event.actors)
+        actors.append(name_refs(event.actors) if refs is None else refs)
+        stops = event.stops
+        known = by_stops.get(id(stops))
+        if known is None:
+            names_of = tuple(p.name for p in stops)
+            refs = name_memo.get(names_of)
+            known = by_stops[id(stops)] = (
+                name_refs(names_of) if refs is None else refs, place_refs(stops),
                 [[p.lat, p.lon] for p in stops], within(stops),
                 PLACE_PRECISIONS.index(stops[-1].precision),
             )
-        known = by_stops[key]
-        stops_col.append(known[0])
-        places_col.append(known[1])
-        shape_key = assembly.shape_keys[n]
+        stop_facts.append(known)
         if shape_key not in geom_index:
             geom_index[shape_key] = len(shapes)
-            shapes.append(assembly.shapes[n])
+            shapes.append(shape)
         geom_col.append(geom_index[shape_key])
-        travel = assembly.travels[n]
         if travel is None:
             travel_col.append(None)
             continue
-        travel_key = assembly.travel_keys[n]
         if travel_key not in geom_index:
             geom_index[travel_key] = len(shapes)
             shapes.append(travel)
         travel_col.append(geom_index[travel_key])
-    stop_facts = [by_stops[id(event.stops)] for event in events]
-    dates = [(event.date, event.end_date) for event in events]
+    # dates by the identity of their parsed values (the parser shares them), worked out once
+    date_keys = [(id(event.date), id(event.end_date)) for event in events]
+    dates = {key: (e.date, e.end_date) for key, e in zip(date_keys, events, strict=True)}
     date_facts = {
-        pair: (pair[0].iso(), pair[1].iso() if pair[1] else "", date_span_label(*pair),
-               pair[0].first_day().isoformat(), (pair[1] or pair[0]).last_day().isoformat())
-        for pair in set(dates)
+        key: (start.iso(), end.iso() if end else "", date_span_label(start, end),
+              start.first_day().isoformat(), (end or start).last_day().isoformat())
+        for key, (start, end) in dates.items()
     }
-    date_rows = [date_facts[pair] for pair in dates]
-    source_refs = _memo(lambda sources: [source_index[s] for s in sources])
-    passage_names = _memo(lambda names: [_text(name) for name in names])
+    date_rows = [date_facts[key] for key in date_keys]
+    source_refs = {sources: [source_index[s] for s in sources] for sources in set(sources_of)}
+    passage_names = {names: [_text(name) for name in names] for names in set(assembly.passages)}
     attribute_keys = _Table()  # folded as --where folds them, each distinct key once
     columns: dict[str, list] = {
         "id": _clean_all([event.id for event in events]),
@@ -429,12 +424,15 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
         "confidence": [level_index[level] for level in confidences],
         "precision": [facts[4] for facts in stop_facts],
         "actors": actors,
-        "stops": stops_col,
-        "places": places_col,
-        "sources": [source_refs(sources) for sources in sources_of],
+        "stops": [facts[0] for facts in stop_facts],
+        "places": [facts[1] for facts in stop_facts],
+        "sources": [source_refs[sources] for sources in sources_of],
         "geom": geom_col,
         "travel": travel_col,
-        "attributes": [[_text(value) for _, value in event.attributes] for event in events],
+        "attributes": [
+            [_text(value) for _, value in event.attributes] if event.attributes else []
+            for event in events
+        ],
         "origins": [event.origins for event in events],
         "quotes": [_quotes(event) for event in events],
         "carrier_info": [
@@ -443,14 +441,17 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
             for event in events
         ],
         "journey": [
-            [_journey_stop(stop, source_index) for stop in event.journey] or None
+            [_journey_stop(stop, source_index) for stop in event.journey] if event.journey
+            else None
             for event in events
         ],
-        "passages": [passage_names(names) for names in assembly.passages],
+        "passages": [passage_names[names] for names in assembly.passages],
         "coords": [facts[2] for facts in stop_facts],
         "areas": [facts[3] for facts in stop_facts],
         "attribute_keys": [
-            [attribute_keys.add(fold(value)) for _, value in event.attributes] for event in events
+            [attribute_keys.add(fold(value)) for _, value in event.attributes]
+            if event.attributes else []
+            for event in events
         ],
     }
     n_sources = len(cited)
@@ -458,9 +459,8 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
         "version": VERSION,
         "map": map_name,
         "title": _text(title),
-        "subtitle": (
-            f"{_span(dates)} · {plural(n_events, 'event')} from {plural(n_sources, 'source')}"
-        ),
+        "subtitle": f"{_span(list(dates.values()))} · {plural(n_events, 'event')} from "
+                    f"{plural(n_sources, 'source')}",
         "kinds": [_kind(assembly.vocabulary.kind(k), counts[k]) for k in kinds],
         "levels": levels,
         "precisions": list(PLACE_PRECISIONS),
