@@ -137,9 +137,11 @@ def geometries(shapes: list[Shape]) -> Geometries:
     point_starts = np.concatenate([[0], np.cumsum(counts)])
     part_starts = np.concatenate([[0], np.cumsum(parts)])
     # a line is drawn as routed when it is one part, not empty, within Mercator's latitudes
-    as_routed = (types == 0) | (parts != 1)
+    as_routed = types == 0
     if len(raw):
-        far = np.concatenate([[0], np.cumsum(np.abs(coords[:, 1]) > MERCATOR_MAX_LAT)])
+        beyond = np.abs(coords[:, 1]) > MERCATOR_MAX_LAT
+        far = np.concatenate([[0], np.cumsum(beyond, dtype=np.int32)])
+        del beyond
         first = np.where(parts == 1, part_starts[:-1], 0)
         as_routed = (types == 0) | ((parts == 1) & (counts[first] > 0) & (
             far[point_starts[first + 1]] == far[point_starts[first]]))
@@ -409,6 +411,8 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
     source_refs = {sources: [source_index[s] for s in sources] for sources in set(sources_of)}
     passage_names = {names: [_text(name) for name in names] for names in set(assembly.passages)}
     attribute_keys = _Table()  # folded as --where folds them, each distinct key once
+    none: list = []  # rows with nothing to list share one empty list, as they share quotes
+    unquoted = {n: [None] * n for n in {len(sources) for sources in sources_of}}
     columns: dict[str, list] = {
         "id": _clean_all([event.id for event in events]),
         "kind": [kind_index[kind] for kind in kinds_of],
@@ -430,11 +434,14 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
         "geom": geom_col,
         "travel": travel_col,
         "attributes": [
-            [_text(value) for _, value in event.attributes] if event.attributes else []
+            [_text(value) for _, value in event.attributes] if event.attributes else none
             for event in events
         ],
         "origins": [event.origins for event in events],
-        "quotes": [_quotes(event) for event in events],
+        "quotes": [
+            _quotes(event) if event.citations else unquoted[len(event.sources)]
+            for event in events
+        ],
         "carrier_info": [
             None if event.carrier_info is None
             else carriers.add(event.carrier_info.id, lambda i=event.carrier_info: _carrier(i))
@@ -450,7 +457,7 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
         "areas": [facts[3] for facts in stop_facts],
         "attribute_keys": [
             [attribute_keys.add(fold(value)) for _, value in event.attributes]
-            if event.attributes else []
+            if event.attributes else none
             for event in events
         ],
     }
@@ -485,7 +492,5 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
 
 def _quotes(event: Event) -> list:
     """Each of the event's sources' quote ``[quote, locator, stance]``, or ``None``."""
-    if not event.citations:
-        return [None] * len(event.sources)
     quotes = {c.source: [_text(c.quote), _text(c.locator), c.stance] for c in event.citations}
     return [quotes.get(sid) for sid in event.sources]
