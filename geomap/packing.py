@@ -57,14 +57,6 @@ class Chunk(NamedTuple):
     text: str
 
 
-def _planes(values) -> bytes:
-    """int32 values as their four byte planes (low bytes first), which compress far better."""
-    import numpy as np
-
-    wrapped = values.astype("<i4")  # an integer cast keeps the low 32 bits
-    return np.ascontiguousarray(wrapped.view(np.uint8).reshape(-1, 4).T).tobytes()
-
-
 def _unplanes(data: bytes, count: int):
     import numpy as np
 
@@ -172,26 +164,38 @@ def encode_geoms(geoms) -> bytes:
 
     table = geoms if isinstance(geoms, Geometries) else Geometries.of(geoms)
     coords = table.coords * SCALE
-    if not np.isfinite(coords).all() or (np.abs(coords) >= 2**31 - 1).any():
+    limit = 2**31 - 1
+    if not np.isfinite(coords).all() or (coords.size and (
+        coords.max() >= limit or coords.min() <= -limit
+    )):
         raise ValueError("a coordinate is not finite or is beyond ±2147°")
     # int32 arithmetic wraps as the page's ``| 0`` does: differences modulo 2**32
     x = np.rint(coords, out=coords).astype(np.int32)
     del coords
     counts = table.counts
+    n_geoms, n_parts, n_points = len(table), len(counts), len(x)
+    size = n_geoms + n_parts + 2 * n_points
+    values = np.empty(size, dtype="<i4")
+    values[:n_geoms] = table.parts
+    values[n_geoms:n_geoms + n_parts] = counts
+    second = values[n_geoms + n_parts:].reshape(-1, 2)
     starts = _part_starts(counts)
     seconds = starts[counts[counts > 0] > 1] + 1
     first = x.copy()
     np.subtract(x[1:], x[:-1], out=first[1:])
     first[starts] = x[starts]
-    second = first.copy()
+    second[:1] = first[:1]
     np.subtract(first[1:], first[:-1], out=second[1:])
     second[starts] = x[starts]
     second[seconds] = first[seconds]
-    del first
-    values = np.concatenate([table.parts.astype(np.int32), counts.astype(np.int32),
-                             second.ravel()])
-    header = _HEADER.pack(len(table), len(counts), len(x))
-    return header + table.types.tobytes() + _planes(values)
+    del x, first
+    body = _HEADER.size + n_geoms
+    out = np.empty(body + 4 * size, dtype=np.uint8)
+    out[:_HEADER.size] = np.frombuffer(_HEADER.pack(n_geoms, n_parts, n_points), np.uint8)
+    out[_HEADER.size:body] = table.types
+    # four byte planes (every value's lowest byte, then every second byte, …) compress better
+    out[body:].reshape(4, size)[...] = values.view(np.uint8).reshape(size, 4).T
+    return out.tobytes()
 
 
 def decode_geoms(data: bytes) -> list[dict]:
@@ -296,7 +300,7 @@ def pack(payload: dict, chunk_chars: int = CHUNK_CHARS) -> list[Chunk]:
     of the GIL) while this thread writes the next text stream's JSON, so a large map takes
     about the time of its JSON or of its compression, whichever is longer, on two cores.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     if chunk_chars <= 0 or chunk_chars % 4:
         raise ValueError("chunk_chars must be a positive multiple of 4")
@@ -304,8 +308,9 @@ def pack(payload: dict, chunk_chars: int = CHUNK_CHARS) -> list[Chunk]:
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(_compressed_geoms, payload["geoms"])]
         for stream in _streams_of(_text_lines(payload)):
-            while sum(not f.done() for f in futures[1:]) >= _AHEAD:
-                next(f for f in futures[1:] if not f.done()).result()
+            pending = [f for f in futures[1:] if not f.done()]
+            if len(pending) >= _AHEAD:
+                wait(pending, return_when=FIRST_COMPLETED)
             futures.append(pool.submit(zlib.compress, stream, TEXT_LEVEL))
             kinds.append("text")
             del stream

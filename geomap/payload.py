@@ -139,7 +139,7 @@ def geometries(shapes: list[Shape]) -> Geometries:
     # a line is drawn as routed when it is one part, not empty, within Mercator's latitudes
     as_routed = types == 0
     if len(raw):
-        beyond = np.abs(coords[:, 1]) > MERCATOR_MAX_LAT
+        beyond = (coords[:, 1] > MERCATOR_MAX_LAT) | (coords[:, 1] < -MERCATOR_MAX_LAT)
         far = np.concatenate([[0], np.cumsum(beyond, dtype=np.int32)])
         del beyond
         first = np.where(parts == 1, part_starts[:-1], 0)
