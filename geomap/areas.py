@@ -116,10 +116,15 @@ def areas_containing(points, areas) -> list[list[int]]:
 
     xy = np.asarray(points, dtype=float).reshape(-1, 2)
     x, y = xy[:, 0], xy[:, 1]
+    by_x = np.argsort(x, kind="stable")
+    sorted_x = x[by_x]
     found: list[list[int]] = [[] for _ in range(len(xy))]
     for n, area in enumerate(areas):
         west, south, east, north = area.bbox
-        near = np.flatnonzero((west <= x) & (x <= east) & (south <= y) & (y <= north))
+        # the points within the box's longitudes, found by bisection, then its latitudes
+        within_x = by_x[np.searchsorted(sorted_x, west, "left"):
+                        np.searchsorted(sorted_x, east, "right")]
+        near = within_x[(south <= y[within_x]) & (y[within_x] <= north)]
         if not near.size:
             continue
         px, py = x[near], y[near]

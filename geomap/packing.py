@@ -27,6 +27,7 @@ import json
 import re
 import struct
 import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 #: Most base64 characters in one script element (a multiple of 4, so chunks decode alone).
@@ -56,14 +57,6 @@ class Chunk(NamedTuple):
     text: str
 
 
-def _planes(values) -> bytes:
-    """int32 values as their four byte planes (low bytes first), which compress far better."""
-    import numpy as np
-
-    wrapped = _wrap(values).astype("<i4")
-    return np.ascontiguousarray(wrapped.view(np.uint8).reshape(-1, 4).T).tobytes()
-
-
 def _unplanes(data: bytes, count: int):
     import numpy as np
 
@@ -87,47 +80,122 @@ def _part_starts(counts):
     return starts[counts > 0]
 
 
-def encode_geoms(geoms: list[dict]) -> bytes:
-    """The geometry table as bytes (layout in the module's docstring).
+class Geometries(Sequence):
+    """The geometry table as flat arrays: a type per geometry (0 a point, 1 a line), parts per
+    geometry, points per part, and every point's ``(lon, lat)`` in degrees (float64).
+
+    It is the sequence of ``{"t": "P", "c": [lon, lat]}`` and ``{"t": "L", "c": [[[lon, lat],
+    …], …]}`` it stands for (each built when asked for); ``encode_geoms`` packs the arrays
+    without making them, so a large map's millions of coordinates never become Python lists.
+    """
+
+    def __init__(self, types, parts, counts, coords):
+        import numpy as np
+
+        self.types = np.asarray(types, dtype=np.uint8)
+        self.parts = np.asarray(parts, dtype=np.int64)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+        if not (len(self.types) == len(self.parts) and int(self.parts.sum()) == len(self.counts)
+                and int(self.counts.sum()) == len(self.coords)):
+            raise ValueError("geometry arrays of inconsistent lengths")
+        self._starts = None
+
+    @classmethod
+    def of(cls, geoms) -> Geometries:
+        """The table of a list of geometry dicts."""
+        import numpy as np
+
+        parts_per_geom = []
+        points_per_part = []
+        flat: list = []
+        for g in geoms:
+            if g["t"] == "P":
+                parts_per_geom.append(1)
+                points_per_part.append(1)
+                flat.append(g["c"])
+            else:
+                parts_per_geom.append(len(g["c"]))
+                for part in g["c"]:
+                    points_per_part.append(len(part))
+                    flat.extend(part)
+        numbers = itertools.chain.from_iterable(flat)  # 4x faster than np.array of pairs
+        coords = np.fromiter(numbers, dtype=np.float64, count=2 * len(flat))
+        return cls([_TYPES[g["t"]] for g in geoms], parts_per_geom, points_per_part, coords)
+
+    def __len__(self) -> int:
+        return len(self.types)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("geometry index out of range")
+        if self._starts is None:
+            import numpy as np
+
+            part_starts = np.concatenate([[0], np.cumsum(self.parts)])
+            point_starts = np.concatenate([[0], np.cumsum(self.counts)])
+            self._starts = (part_starts.tolist(), point_starts.tolist())
+        part_starts, point_starts = self._starts
+        first, last = part_starts[index], part_starts[index + 1]
+        if self.types[index] == _TYPES["P"]:
+            return {"t": "P", "c": self.coords[point_starts[first]].tolist()}
+        return {"t": "L", "c": [self.coords[point_starts[p]:point_starts[p + 1]].tolist()
+                                for p in range(first, last)]}
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def encode_geoms(geoms) -> bytes:
+    """The geometry table (``Geometries``, or a list of geometry dicts) as bytes (layout in the
+    module's docstring).
 
     A coordinate beyond ±2147° (outside int32 millionths) or not finite is a ``ValueError``.
     """
     import numpy as np
 
-    types = bytes(_TYPES[g["t"]] for g in geoms)
-    parts_per_geom = []
-    points_per_part = []
-    flat: list = []
-    for g in geoms:
-        if g["t"] == "P":
-            parts_per_geom.append(1)
-            points_per_part.append(1)
-            flat.append(g["c"])
-        else:
-            parts_per_geom.append(len(g["c"]))
-            for part in g["c"]:
-                points_per_part.append(len(part))
-                flat.extend(part)
-    numbers = itertools.chain.from_iterable(flat)  # 4x faster than np.array of pairs
-    coords = np.fromiter(numbers, dtype=np.float64, count=2 * len(flat)).reshape(-1, 2) * SCALE
-    if not np.isfinite(coords).all() or (np.abs(coords) >= 2**31 - 1).any():
+    table = geoms if isinstance(geoms, Geometries) else Geometries.of(geoms)
+    coords = table.coords * SCALE
+    limit = 2**31 - 1
+    if not np.isfinite(coords).all() or (coords.size and (
+        coords.max() >= limit or coords.min() <= -limit
+    )):
         raise ValueError("a coordinate is not finite or is beyond ±2147°")
-    x = np.rint(coords).astype(np.int64)
-    counts = np.array(points_per_part, dtype=np.int64)
+    # int32 arithmetic wraps as the page's ``| 0`` does: differences modulo 2**32
+    x = np.rint(coords, out=coords).astype(np.int32)
+    del coords
+    counts = table.counts
+    n_geoms, n_parts, n_points = len(table), len(counts), len(x)
+    size = n_geoms + n_parts + 2 * n_points
+    values = np.empty(size, dtype="<i4")
+    values[:n_geoms] = table.parts
+    values[n_geoms:n_geoms + n_parts] = counts
+    second = values[n_geoms + n_parts:].reshape(-1, 2)
     starts = _part_starts(counts)
     seconds = starts[counts[counts > 0] > 1] + 1
     first = x.copy()
-    first[1:] -= x[:-1]
+    np.subtract(x[1:], x[:-1], out=first[1:])
     first[starts] = x[starts]
-    second = first.copy()
-    second[1:] -= first[:-1]
+    second[:1] = first[:1]
+    np.subtract(first[1:], first[:-1], out=second[1:])
     second[starts] = x[starts]
     second[seconds] = first[seconds]
-    values = np.concatenate([
-        np.array(parts_per_geom, dtype=np.int64), counts, second.ravel(),
-    ])
-    header = _HEADER.pack(len(geoms), len(points_per_part), len(flat))
-    return header + types + _planes(values)
+    del x, first
+    body = _HEADER.size + n_geoms
+    out = np.empty(body + 4 * size, dtype=np.uint8)
+    out[:_HEADER.size] = np.frombuffer(_HEADER.pack(n_geoms, n_parts, n_points), np.uint8)
+    out[_HEADER.size:body] = table.types
+    # four byte planes (every value's lowest byte, then every second byte, …) compress better
+    out[body:].reshape(4, size)[...] = values.view(np.uint8).reshape(size, 4).T
+    return out.tobytes()
 
 
 def decode_geoms(data: bytes) -> list[dict]:
@@ -175,56 +243,80 @@ def decode_geoms(data: bytes) -> list[dict]:
     return out
 
 
+#: One JSON encoder for every line; a payload holds no cycles to look for.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
+)
+
+
 def _json_line(value) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _ENCODER.encode(value)
     try:
         return text.encode("utf-8") + b"\n"
     except UnicodeEncodeError:  # a lone surrogate: \u-escaped, so the page reads it back
         return json.dumps(value, separators=(",", ":"), allow_nan=False).encode() + b"\n"
 
 
-def _text_lines(payload: dict) -> list[bytes]:
+def _text_lines(payload: dict) -> Iterator[bytes]:
+    """The text's lines, one at a time (see the module's docstring)."""
     columns = payload["events"]
     names = list(columns)
     rows = len(columns[names[0]]) if names else 0
     head = {k: v for k, v in payload.items() if k not in ("events", "geoms")}
-    lines = [_json_line({"columns": names, "rows": rows, "block": BLOCK_ROWS}), _json_line(head)]
+    yield _json_line({"columns": names, "rows": rows, "block": BLOCK_ROWS})
+    yield _json_line(head)
     for name in names:
         values = columns[name]
-        lines.extend(_json_line(values[i:i + BLOCK_ROWS])
-                     for i in range(0, max(rows, 1), BLOCK_ROWS))
-    return lines
+        for i in range(0, max(rows, 1), BLOCK_ROWS):
+            yield _json_line(values[i:i + BLOCK_ROWS])
 
 
-def _streams_of(lines: list[bytes]) -> list[bytes]:
-    """Whole lines gathered into streams of about ``STREAM_BYTES`` each."""
-    streams: list[list[bytes]] = [[]]
+def _streams_of(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """Whole lines gathered into streams of about ``STREAM_BYTES`` each, one at a time."""
+    stream: list[bytes] = []
     size = 0
     for line in lines:
         if size >= STREAM_BYTES:
-            streams.append([])
+            yield b"".join(stream)
+            stream = []
             size = 0
-        streams[-1].append(line)
+        stream.append(line)
         size += len(line)
-    return [b"".join(s) for s in streams]
+    yield b"".join(stream)
+
+
+def _compressed_geoms(geoms) -> bytes:
+    return zlib.compress(encode_geoms(geoms), GEOMS_LEVEL)
+
+
+#: Text streams made but not yet compressed, at most: JSON is written while zlib works.
+_AHEAD = 2
 
 
 def pack(payload: dict, chunk_chars: int = CHUNK_CHARS) -> list[Chunk]:
     """The payload as base64 chunks: the geometry stream, then the text streams in order.
 
-    Streams are compressed in threads (zlib lets go of the GIL), so a large map takes about
-    the time of its largest stream on a machine with cores to spare.
+    The geometries are encoded and every stream compressed in threads (numpy and zlib let go
+    of the GIL) while this thread writes the next text stream's JSON, so a large map takes
+    about the time of its JSON or of its compression, whichever is longer, on two cores.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     if chunk_chars <= 0 or chunk_chars % 4:
         raise ValueError("chunk_chars must be a positive multiple of 4")
-    work = [("geoms", encode_geoms(payload["geoms"]), GEOMS_LEVEL)]
-    work += [("text", s, TEXT_LEVEL) for s in _streams_of(_text_lines(payload))]
+    kinds = ["geoms"]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        packed = list(pool.map(lambda w: zlib.compress(w[1], w[2]), work))
+        futures = [pool.submit(_compressed_geoms, payload["geoms"])]
+        for stream in _streams_of(_text_lines(payload)):
+            pending = [f for f in futures[1:] if not f.done()]
+            if len(pending) >= _AHEAD:
+                wait(pending, return_when=FIRST_COMPLETED)
+            futures.append(pool.submit(zlib.compress, stream, TEXT_LEVEL))
+            kinds.append("text")
+            del stream
+        packed = [future.result() for future in futures]
     chunks = []
-    for n, ((kind, _, _), data) in enumerate(zip(work, packed, strict=True)):
+    for n, (kind, data) in enumerate(zip(kinds, packed, strict=True)):
         text = base64.b64encode(data).decode("ascii")
         chunks.extend(Chunk(n, kind, text[i:i + chunk_chars])
                       for i in range(0, max(len(text), 1), chunk_chars))

@@ -11,10 +11,14 @@ All text is cleaned with ``safety.clean_text``; nothing here is HTML.
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
+
 from .areas import areas_containing
 from .assemble import Assembly, Shape
 from .gazetteer import fold
-from .records import Event, cited_sources
+from .packing import Geometries
+from .records import Event
 from .routes import MERCATOR_MAX_LAT, clip_polar, join_antimeridian
 from .safety import clean_text, safe_url
 from .schema import (
@@ -22,6 +26,7 @@ from .schema import (
     CONFIDENCE_MEANING,
     PLACE_PRECISIONS,
     PartialDate,
+    date_span_label,
 )
 from .vocabulary import DEFAULT_KINDS, UNASSESSED, UNASSESSED_MEANING, Kind
 from .words import plural
@@ -67,21 +72,108 @@ class _Table:
         return self.index[key]
 
 
-def _inside_mercator(part) -> bool:
-    lats = [lat for _, lat in part]
-    return max(lats) <= MERCATOR_MAX_LAT and min(lats) >= -MERCATOR_MAX_LAT
+def _round_lons(values):
+    """``round(value, 5)`` of each value of an array, as Python rounds it (the double nearest
+    the decimal rounded half to even): ``rint(value * 1e5) / 1e5``, which is that double unless
+    the product rounded across a tie, so Python's ``round`` decides within 1e-6 of one."""
+    import numpy as np
+
+    scaled = values * 1e5
+    out = np.rint(scaled) / 1e5
+    near = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    out[near] = [round(value, 5) for value in values[near].tolist()]
+    return out
+
+
+def _joined(parts: list) -> list:
+    """A line's parts (arrays of ``(lon, lat)``) cut at Web Mercator's edge near the poles (a
+    line wholly beyond it is kept as it is) and joined across the antimeridian (the map wraps
+    the world): ``routes.clip_polar`` and ``routes.join_antimeridian``, in arrays when no part
+    needs cutting (none reaches beyond the edge or is shorter than two points)."""
+    import numpy as np
+
+    if any(len(part) < 2 or (np.abs(part[:, 1]) > MERCATOR_MAX_LAT).any() for part in parts):
+        tuples = [list(map(tuple, part.tolist())) for part in parts]
+        lines = join_antimeridian(clip_polar(tuples) or tuples)
+        return [np.array(line, dtype=np.float64).reshape(-1, 2) for line in lines]
+    joined: list[list] = []
+    shift = 0.0
+    last_lon = last_lat = 0.0
+    for part in parts:  # as join_antimeridian, with the last point kept as plain floats
+        lon, lat = part[0].tolist()
+        if joined and abs(last_lon - shift) == 180.0 and abs(lon) == 180.0 and (
+            last_lon - shift == -lon
+        ) and last_lat == lat:
+            shift += 360.0 if lon < 0 else -360.0
+            piece = part[1:].copy()
+            piece[:, 0] += shift
+            joined[-1].append(piece)
+        else:
+            shift = 0.0
+            piece = part
+            joined.append([piece])
+        last_lon, last_lat = piece[-1].tolist()
+    return [np.concatenate(pieces) for pieces in joined]
+
+
+def geometries(shapes: list[Shape]) -> Geometries:
+    """The shapes as one ``packing.Geometries`` table: a point as it is; a line of one part
+    within Web Mercator's latitudes as routed; any other line through ``_joined``, its
+    longitudes rounded to 5 decimals.
+
+    Every coordinate goes into flat arrays once, with no list per point.
+    """
+    import numpy as np
+
+    n = len(shapes)
+    types = np.fromiter((s[0] == "L" for s in shapes), dtype=np.uint8, count=n)
+    raw = [part for s in shapes for part in (((s[1],),) if s[0] == "P" else s[1:])]
+    parts = np.fromiter((len(s) - 1 if s[0] == "L" else 1 for s in shapes), np.int64, n)
+    counts = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
+    coords = np.fromiter(
+        itertools.chain.from_iterable(itertools.chain.from_iterable(raw)),
+        dtype=np.float64, count=2 * int(counts.sum()),
+    ).reshape(-1, 2)
+    point_starts = np.concatenate([[0], np.cumsum(counts)])
+    part_starts = np.concatenate([[0], np.cumsum(parts)])
+    # a line is drawn as routed when it is one part, not empty, within Mercator's latitudes
+    as_routed = types == 0
+    if len(raw):
+        beyond = (coords[:, 1] > MERCATOR_MAX_LAT) | (coords[:, 1] < -MERCATOR_MAX_LAT)
+        far = np.concatenate([[0], np.cumsum(beyond, dtype=np.int32)])
+        del beyond
+        first = np.where(parts == 1, part_starts[:-1], 0)
+        as_routed = (types == 0) | ((parts == 1) & (counts[first] > 0) & (
+            far[point_starts[first + 1]] == far[point_starts[first]]))
+    redo = np.flatnonzero(~as_routed)
+    if not redo.size:
+        return Geometries(types, parts, counts, coords)
+    new_counts, new_coords, rounded = [], [], []
+    done = 0
+    for g in redo.tolist():
+        points = point_starts[part_starts[done]], point_starts[part_starts[g]]
+        new_counts.append(counts[part_starts[done]:part_starts[g]])
+        new_coords.append(coords[points[0]:points[1]])
+        rounded.append(np.zeros(points[1] - points[0], dtype=bool))
+        own = part_starts[g], part_starts[g + 1]
+        lines = _joined([coords[point_starts[p]:point_starts[p + 1]] for p in range(*own)])
+        parts[g] = len(lines)
+        new_counts.append(np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)))
+        new_coords.extend(lines)
+        rounded.append(np.ones(sum(map(len, lines)), dtype=bool))
+        done = g + 1
+    new_counts.append(counts[part_starts[done]:])
+    new_coords.append(coords[point_starts[part_starts[done]]:])
+    rounded.append(np.zeros(len(coords) - point_starts[part_starts[done]], dtype=bool))
+    coords = np.concatenate([c.reshape(-1, 2) for c in new_coords])
+    rounded = np.concatenate(rounded)
+    coords[rounded, 0] = _round_lons(coords[rounded, 0])
+    return Geometries(types, parts, np.concatenate(new_counts), coords)
 
 
 def _geom(shape: Shape) -> dict:
-    """A point, or a line's parts joined across the antimeridian (the map wraps the world) and
-    cut at Web Mercator's edge near the poles (a line wholly beyond it is kept as it is)."""
-    if shape[0] == "P":
-        return {"t": "P", "c": list(shape[1])}
-    parts = [list(part) for part in shape[1:]]
-    if len(parts) == 1 and _inside_mercator(parts[0]):  # nothing to join or cut: as routed
-        return {"t": "L", "c": [list(map(list, parts[0]))]}
-    parts = join_antimeridian(clip_polar(parts) or parts)
-    return {"t": "L", "c": [[[round(lon, 5), lat] for lon, lat in part] for part in parts]}
+    """One shape as the page draws it (see ``geometries``)."""
+    return geometries([shape])[0]
 
 
 def _published(text: str) -> str:
@@ -124,9 +216,10 @@ def _journey_stop(stop, source_index: dict[str, int]) -> list:
     ]
 
 
-def _span(events: list[Event]) -> str:
-    first = min((event.date for event in events), key=PartialDate.iso)
-    last = max((event.end_date or event.date for event in events), key=PartialDate.iso)
+def _span(dates: list[tuple[PartialDate, PartialDate | None]]) -> str:
+    """The label of the time from the first ``(date, end_date)`` to the last."""
+    first = min({date for date, _ in dates}, key=PartialDate.iso)
+    last = max({end or date for date, end in dates}, key=PartialDate.iso)
     return first.label() if first == last else f"{first.label()} – {last.label()}"
 
 
@@ -182,118 +275,199 @@ def areas_at(lon: float, lat: float, areas=None) -> list[int]:
     return areas_containing([(lon, lat)], areas or countries())[0]
 
 
-def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -> dict:
-    """Everything the page's script needs, as JSON-ready values (all text cleaned).
+def _clean_all(values: list[str]) -> list[str]:
+    """``clean_text`` of every value, in one scan of the column when none needs cleaning."""
+    joined = "".join(values)
+    if (joined.isascii() and joined.isprintable()) or len(clean_text(joined)) == len(joined):
+        return values
+    return [clean_text(value) for value in values]
 
-    ``gazetteer`` adds its country-kind places' names to what the panel's "within" accepts;
-    by default ``assembly.gazetteer``.
+
+def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -> dict:
+    """Everything the page's script needs, as JSON-ready values (all text cleaned), but for
+    ``geoms``: a ``packing.Geometries`` table, the sequence of geometry dicts it stands for.
+
+    Columns are built whole, and whatever repeats (dates, stop lists, names, sources) is worked
+    out once per distinct value. ``gazetteer`` adds its country-kind places' names to what the
+    panel's "within" accepts; by default ``assembly.gazetteer``.
     """
+    import gc
+
     if gazetteer is None:
         gazetteer = getattr(assembly, "gazetteer", None)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small lists, none of them cyclic: no collection to wait for
+    try:
+        return _payload(assembly, title, map_name, gazetteer)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
     events = assembly.records
-    present = {event.kind for event in events}
+    n_events = len(events)
+    kinds_of = [event.kind for event in events]
+    present = set(kinds_of)
     kinds = [k for k in assembly.vocabulary.ids if k in present]
+    confidences = [event.confidence for event in events]
     levels = list(CONFIDENCE_LEVELS)
-    if any(not event.confidence for event in events):
+    if not all(confidences):
         levels.insert(0, UNASSESSED)
     level_index = {level: n for n, level in enumerate(levels)}
     level_index[""] = 0
     kind_index = {k: n for n, k in enumerate(kinds)}
-    counts = dict.fromkeys(kinds, 0)
+    counts = Counter(kinds_of)
+    sources_of = [event.sources for event in events]
     cited = sorted({
-        *cited_sources(events),
+        *(s for sources in set(sources_of) for s in sources),
         *(s for e in events for stop in e.journey for s in stop.sources
           if s in assembly.source_rows),
     })
     source_index = {sid: n for n, sid in enumerate(cited)}
-    names, places, geoms, carriers = _Table(), _Table(), _Table(), _Table()
-    attribute_keys = _Table()  # folded as --where folds them, each distinct key once
+    names, places, carriers = _Table(), _Table(), _Table()
+    add_name = names.add
     place_rows: list[dict] = []
-    columns: dict[str, list] = {name: [] for name in EVENT_COLUMNS}
-    memo: dict = {}
     areas = known_areas(gazetteer)
-    stops = list({(p.lon, p.lat): None for event in events for p in event.stops})
-    areas_memo = dict(zip(stops, areas_containing(stops, areas), strict=True))
+    # one stop list per distinct cell: its tuple, by identity (resolve shares them)
+    stop_lists = {id(event.stops): event.stops for event in events}
+    points = list({(p.lon, p.lat): None for stops in stop_lists.values() for p in stops})
+    areas_memo = dict(zip(points, areas_containing(points, areas), strict=True))
+
+    name_memo: dict[tuple[str, ...], list[int]] = {}
 
     def name_refs(items: tuple[str, ...]) -> list[int]:
-        key = ("names", items)
-        if key not in memo:
-            memo[key] = [names.add(_text(item)) for item in items]
-        return memo[key]
+        refs = name_memo[items] = [add_name(clean_text(item)) for item in items]
+        return refs
 
-    def place_refs(event: Event) -> list[int]:
-        key = ("places", event.stops)
-        if key not in memo:
-            refs = []
-            for place in event.stops:
-                if not place.id:
-                    continue
-                if place.id not in places.index:
-                    place_rows.append({
-                        "id": _text(place.id),
-                        "name": _text(place.name),
-                        "keys": [_text(k) for k in place.search_keys()],
-                        "kind": _text(place.kind),
-                        "country": _text(place.country),
-                        **({"outline": place.outline.geojson()} if place.outline else {}),
-                    })
-                refs.append(places.add(place.id))
-            memo[key] = refs
-        return memo[key]
+    def place_refs(stops) -> list[int]:
+        refs = []
+        for place in stops:
+            if not place.id:
+                continue
+            if place.id not in places.index:
+                place_rows.append({
+                    "id": _text(place.id),
+                    "name": _text(place.name),
+                    "keys": [_text(k) for k in place.search_keys()],
+                    "kind": _text(place.kind),
+                    "country": _text(place.country),
+                    **({"outline": place.outline.geojson()} if place.outline else {}),
+                })
+            refs.append(places.add(place.id))
+        return refs
 
-    for n, event in enumerate(events):
-        counts[event.kind] += 1
-        cols = columns
-        cols["id"].append(_text(event.id))
-        cols["kind"].append(kind_index[event.kind])
-        for name in ("title", "summary", "carrier", "evidence"):
-            cols[name].append(_text(getattr(event, name)))
-        cols["date"].append(event.date.iso())
-        cols["end_date"].append(event.end_date.iso() if event.end_date else "")
-        cols["date_label"].append(event.date_label)
-        cols["start"].append(event.start.isoformat())
-        cols["end"].append(event.end.isoformat())
-        cols["confidence"].append(level_index[event.confidence])
-        cols["precision"].append(PLACE_PRECISIONS.index(event.precision))
-        cols["actors"].append(name_refs(event.actors))
-        cols["stops"].append(name_refs(event.stop_names))
-        cols["places"].append(place_refs(event))
-        if ("sources", event.sources) not in memo:
-            memo["sources", event.sources] = [source_index[s] for s in event.sources]
-        cols["sources"].append(memo["sources", event.sources])
-        shape = assembly.shapes[n]
-        cols["geom"].append(geoms.add(assembly.shape_keys[n], lambda s=shape: _geom(s)))
-        travel = assembly.travels[n]
-        cols["travel"].append(
-            None if travel is None
-            else geoms.add(assembly.travel_keys[n], lambda t=travel: _geom(t))
-        )
-        cols["attributes"].append([_text(value) for _, value in event.attributes])
-        cols["attribute_keys"].append([attribute_keys.add(fold(v)) for _, v in event.attributes])
-        cols["coords"].append([[p.lat, p.lon] for p in event.stops])
+    def within(stops) -> list[int]:
+        if len(stops) == 1:  # areas_containing lists a point's areas in order
+            return list(areas_memo[stops[0].lon, stops[0].lat])
         inside: set[int] = set()
-        for p in event.stops:
+        for p in stops:
             inside.update(areas_memo[p.lon, p.lat])
-        cols["areas"].append(sorted(inside))
-        cols["origins"].append(event.origins)
-        quotes = {c.source: [_text(c.quote), _text(c.locator), c.stance] for c in event.citations}
-        cols["quotes"].append([quotes.get(sid) for sid in event.sources])
-        info = event.carrier_info
-        cols["carrier_info"].append(
-            None if info is None else carriers.add(info.id, lambda i=info: _carrier(i))
-        )
-        cols["passages"].append([_text(name) for name in assembly.passages[n]])
-        cols["journey"].append(
-            [_journey_stop(stop, source_index) for stop in event.journey] or None
-        )
+        return sorted(inside)
+
+    # the tables (names, places, geometries) number their entries in the order events first
+    # use them, actors before stops, an event's own geometry before its travel
+    by_stops: dict[int, tuple] = {}  # by the identity of a stops tuple (resolve shares them)
+    actors, stop_facts, geom_col, travel_col = [], [], [], []
+    shapes: list[Shape] = []
+    geom_index: dict[str, int] = {}  # shape keys, numbered as their shapes join ``shapes``
+    for event, shape_key, shape, travel_key, travel in zip(
+        events, assembly.shape_keys, assembly.shapes, assembly.travel_keys, assembly.travels,
+        strict=True,
+    ):
+        refs = name_memo.get(event.actors)
+        actors.append(name_refs(event.actors) if refs is None else refs)
+        stops = event.stops
+        known = by_stops.get(id(stops))
+        if known is None:
+            names_of = tuple(p.name for p in stops)
+            refs = name_memo.get(names_of)
+            known = by_stops[id(stops)] = (
+                name_refs(names_of) if refs is None else refs, place_refs(stops),
+                [[p.lat, p.lon] for p in stops], within(stops),
+                PLACE_PRECISIONS.index(stops[-1].precision),
+            )
+        stop_facts.append(known)
+        if shape_key not in geom_index:
+            geom_index[shape_key] = len(shapes)
+            shapes.append(shape)
+        geom_col.append(geom_index[shape_key])
+        if travel is None:
+            travel_col.append(None)
+            continue
+        if travel_key not in geom_index:
+            geom_index[travel_key] = len(shapes)
+            shapes.append(travel)
+        travel_col.append(geom_index[travel_key])
+    # dates by the identity of their parsed values (the parser shares them), worked out once
+    date_keys = [(id(event.date), id(event.end_date)) for event in events]
+    dates = {key: (e.date, e.end_date) for key, e in zip(date_keys, events, strict=True)}
+    date_facts = {
+        key: (start.iso(), end.iso() if end else "", date_span_label(start, end),
+              start.first_day().isoformat(), (end or start).last_day().isoformat())
+        for key, (start, end) in dates.items()
+    }
+    date_rows = [date_facts[key] for key in date_keys]
+    source_refs = {sources: [source_index[s] for s in sources] for sources in set(sources_of)}
+    passage_names = {names: [_text(name) for name in names] for names in set(assembly.passages)}
+    attribute_keys = _Table()  # folded as --where folds them, each distinct key once
+    none: list = []  # rows with nothing to list share one empty list, as they share quotes
+    unquoted = {n: [None] * n for n in {len(sources) for sources in sources_of}}
+    columns: dict[str, list] = {
+        "id": _clean_all([event.id for event in events]),
+        "kind": [kind_index[kind] for kind in kinds_of],
+        "title": _clean_all([event.title for event in events]),
+        "date": [row[0] for row in date_rows],
+        "end_date": [row[1] for row in date_rows],
+        "date_label": [row[2] for row in date_rows],
+        "start": [row[3] for row in date_rows],
+        "end": [row[4] for row in date_rows],
+        "summary": _clean_all([event.summary for event in events]),
+        "carrier": _clean_all([event.carrier for event in events]),
+        "evidence": _clean_all([event.evidence for event in events]),
+        "confidence": [level_index[level] for level in confidences],
+        "precision": [facts[4] for facts in stop_facts],
+        "actors": actors,
+        "stops": [facts[0] for facts in stop_facts],
+        "places": [facts[1] for facts in stop_facts],
+        "sources": [source_refs[sources] for sources in sources_of],
+        "geom": geom_col,
+        "travel": travel_col,
+        "attributes": [
+            [_text(value) for _, value in event.attributes] if event.attributes else none
+            for event in events
+        ],
+        "origins": [event.origins for event in events],
+        "quotes": [
+            _quotes(event) if event.citations else unquoted[len(event.sources)]
+            for event in events
+        ],
+        "carrier_info": [
+            None if event.carrier_info is None
+            else carriers.add(event.carrier_info.id, lambda i=event.carrier_info: _carrier(i))
+            for event in events
+        ],
+        "journey": [
+            [_journey_stop(stop, source_index) for stop in event.journey] if event.journey
+            else None
+            for event in events
+        ],
+        "passages": [passage_names[names] for names in assembly.passages],
+        "coords": [facts[2] for facts in stop_facts],
+        "areas": [facts[3] for facts in stop_facts],
+        "attribute_keys": [
+            [attribute_keys.add(fold(value)) for _, value in event.attributes]
+            if event.attributes else none
+            for event in events
+        ],
+    }
     n_sources = len(cited)
     return {
         "version": VERSION,
         "map": map_name,
         "title": _text(title),
-        "subtitle": (
-            f"{_span(events)} · {plural(len(events), 'event')} from {plural(n_sources, 'source')}"
-        ),
+        "subtitle": f"{_span(list(dates.values()))} · {plural(n_events, 'event')} from "
+                    f"{plural(n_sources, 'source')}",
         "kinds": [_kind(assembly.vocabulary.kind(k), counts[k]) for k in kinds],
         "levels": levels,
         "precisions": list(PLACE_PRECISIONS),
@@ -310,7 +484,13 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
         "names": names.values,
         "name_keys": [fold(name) for name in names.values],
         "places": place_rows,
-        "geoms": geoms.values,
+        "geoms": geometries(shapes),
         "carriers": carriers.values,
         "events": columns,
     }
+
+
+def _quotes(event: Event) -> list:
+    """Each of the event's sources' quote ``[quote, locator, stance]``, or ``None``."""
+    quotes = {c.source: [_text(c.quote), _text(c.locator), c.stance] for c in event.citations}
+    return [quotes.get(sid) for sid in event.sources]

@@ -34,15 +34,17 @@ def payload_elements(page: str) -> list[str]:
 
 def assert_same(got, want, where="doc", tolerance=0.0):
     """Equal everywhere, of the same types; numbers under the payload's ``geoms`` within 1e-6°
-    (the packed payload carries coordinates in millionths of a degree)."""
+    (the packed payload carries coordinates in millionths of a degree). ``want``'s sequences
+    (a ``packing.Geometries`` too) are compared with ``got``'s lists."""
     import math
+    from collections.abc import Sequence
 
     if isinstance(want, dict):
         assert isinstance(got, dict) and got.keys() == want.keys(), where
         for key in want:
             inner = 1e-6 if key == "geoms" and where == "doc" else tolerance
             assert_same(got[key], want[key], f"{where}.{key}", inner)
-    elif isinstance(want, list | tuple):
+    elif isinstance(want, Sequence) and not isinstance(want, str | bytes):
         assert isinstance(got, list) and len(got) == len(want), where
         for n, (a, b) in enumerate(zip(got, want, strict=True)):
             assert_same(a, b, f"{where}[{n}]", tolerance)

@@ -1,6 +1,8 @@
 import doctest
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geomap import gazetteer as gazetteer_module
 from geomap.errors import PlaceError
@@ -75,3 +77,13 @@ def test_search_without_query_lists_everything(gazetteer):
 
 def test_fold():
     assert fold("Refinería  Cardón") == "refineria cardon"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_fold_of_ascii_text_is_the_full_fold(text):
+    """ASCII text takes a shortcut (nothing to decompose); it must fold as everything else."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert fold(text) == " ".join(stripped.casefold().split())

@@ -161,3 +161,23 @@ def test_chunks_are_at_most_chunk_chars_and_decode_alone():
     assert_same(unpack(chunks), payload)
     with pytest.raises(ValueError):
         pack(payload, chunk_chars=1001)
+
+
+@settings(max_examples=60, deadline=None)
+@given(geoms=st.lists(geometry, max_size=25))
+def test_a_geometry_table_is_its_dicts_and_packs_as_they_do(geoms):
+    table = packing.Geometries.of(geoms)
+    assert len(table) == len(geoms)
+    assert table == geoms and list(table) == json.loads(json.dumps(geoms))
+    assert table[-1:] == geoms[-1:]
+    assert encode_geoms(table) == encode_geoms(geoms)
+
+
+def test_a_geometry_table_refuses_what_it_cannot_hold():
+    table = packing.Geometries.of(CASE_GEOMS)
+    assert table[0] == CASE_GEOMS[0] and table[-1] == CASE_GEOMS[-1]
+    with pytest.raises(IndexError):
+        table[len(CASE_GEOMS)]
+    assert table != CASE_GEOMS[:-1] and table != "not geometries"
+    with pytest.raises(ValueError, match="inconsistent"):
+        packing.Geometries([0], [1], [2], [[0.0, 0.0]])  # a part of 2 points, 1 point given

@@ -3,6 +3,8 @@
 from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geomap.assemble import assemble_records
 from geomap.gazetteer import Place, fold
@@ -132,3 +134,80 @@ def test_what_the_panel_filters_on_ships_as_python_computes_it(tmp_path):
     assert len(folded) == len(set(folded)) == 5
     keys = [key for row in doc["areas"] for key in row["keys"]]
     assert len(keys) == len(set(keys))  # a name the page looks up names one area
+
+
+def _drawn(shape):
+    """A shape as the page draws it, point by point in plain Python: the reference that
+    ``payload.geometries`` computes in arrays."""
+    from geomap.routes import MERCATOR_MAX_LAT, clip_polar, join_antimeridian
+
+    if shape[0] == "P":
+        return {"t": "P", "c": list(shape[1])}
+    parts = [list(part) for part in shape[1:]]
+    if len(parts) == 1 and parts[0] and all(abs(lat) <= MERCATOR_MAX_LAT for _, lat in parts[0]):
+        return {"t": "L", "c": [[list(point) for point in parts[0]]]}
+    parts = join_antimeridian(clip_polar(parts) or parts)
+    return {"t": "L", "c": [[[round(lon, 5), lat] for lon, lat in part] for part in parts]}
+
+
+_lon = st.floats(-180, 180, allow_nan=False)
+_lat = st.floats(-90, 90, allow_nan=False)
+_point = st.one_of(st.tuples(_lon, _lat), st.tuples(st.sampled_from([180.0, -180.0]), _lat))
+# lines split at the antimeridian as routes.route_path splits them: a part ending at ±180
+# and the next starting at ∓180 on the same latitude
+_crossing = st.tuples(
+    st.lists(st.tuples(_lon, _lat), min_size=1, max_size=4), _lat,
+    st.sampled_from([180.0, -180.0]), st.lists(st.tuples(_lon, _lat), min_size=1, max_size=4),
+).map(lambda t: ((*t[0], (t[2], t[1])), ((-t[2], t[1]), *t[3])))
+_shape = st.one_of(
+    st.tuples(st.just("P"), st.tuples(_lon, _lat)),
+    st.lists(st.lists(_point, min_size=2, max_size=6).map(tuple), min_size=1, max_size=3)
+    .map(lambda parts: ("L", *parts)),
+    _crossing.map(lambda parts: ("L", *parts)),
+    st.tuples(_crossing, _crossing).map(lambda two: ("L", *two[0], *two[1])),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_shape, max_size=8))
+def test_geometries_are_the_shapes_as_drawn(shapes):
+    from geomap.payload import geometries
+
+    table = geometries(shapes)
+    assert len(table) == len(shapes)
+    assert list(table) == [_drawn(shape) for shape in shapes]
+
+
+def test_a_line_over_the_pole_is_cut_and_one_across_the_antimeridian_joined():
+    from geomap.payload import geometries
+
+    over_pole = ("L", ((0.0, 80.0), (0.0, 88.0), (180.0, 88.0), (180.0, 80.0)))
+    pacific = ("L", ((170.0, 0.0), (180.0, 5.0)), ((-180.0, 5.0), (-170.123456789, 10.0)))
+    point = ("P", (-66.9, 10.5))
+    table = geometries([point, over_pole, pacific])
+    assert table[0] == {"t": "P", "c": [-66.9, 10.5]}
+    assert [len(part) for part in table[1]["c"]] == [2, 2]  # the stretch beyond 85° dropped
+    assert table[2] == {"t": "L", "c": [[[170.0, 0.0], [180.0, 5.0], [189.87654, 10.0]]]}
+    assert list(table.types) == [0, 1, 1] and list(table.parts) == [1, 2, 1]
+
+
+@given(st.one_of(
+    st.floats(-1000, 1000, allow_nan=False),
+    # exactly and nearly half-way between two 5-decimal values, where products round astray
+    st.tuples(st.integers(-10**8, 10**8), st.sampled_from([0.5, 0.5 + 1e-9, 0.5 - 1e-9]))
+    .map(lambda t: (t[0] + t[1]) / 1e5),
+))
+def test_longitudes_round_as_python_rounds(value):
+    import numpy as np
+
+    from geomap.payload import _round_lons
+
+    assert _round_lons(np.array([value])).tolist() == [round(value, 5)]
+
+
+def test_text_columns_are_cleaned_only_where_needed():
+    from geomap.payload import _clean_all
+
+    clean = ["plain", "Ünïcode ☃", "tab\tand\nnewline"]
+    assert _clean_all(clean) == clean
+    assert _clean_all(["ok", "bad\u202e\x00", "\ud800"]) == ["ok", "bad", ""]
