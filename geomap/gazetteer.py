@@ -24,6 +24,8 @@ def fold(text: str) -> str:
     >>> fold("  Refinería   CARDÓN ")
     'refineria cardon'
     """
+    if text.isascii():  # nothing to decompose; casefold is lower
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from .bulk import collector_paused
 from .gazetteer import Gazetteer, Place, fold
 from .journeys import Carrier, JourneyStop, carriers_of, journeys_of
 from .load import Dataset
@@ -99,6 +100,11 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
 
     Distinct ``places`` cells are resolved once; dates go through the cached date parser.
     """
+    with collector_paused():
+        return _resolve(dataset, gazetteer)
+
+
+def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
     gazetteer = gazetteer or Gazetteer.from_rows(
         dataset.places.rows, dataset.outlines.areas() if dataset.outlines else None
     )
