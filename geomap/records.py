@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 from .bulk import collector_paused
 from .gazetteer import Gazetteer, Place, fold
@@ -105,58 +106,73 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
 
 
 def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
+    """Column by column: each distinct cell is parsed, split or resolved once, and the records
+    are then made from the columns in one pass."""
     gazetteer = gazetteer or Gazetteer.from_rows(
         dataset.places.rows, dataset.outlines.areas() if dataset.outlines else None
     )
-    stops_of: dict[str, tuple[Place, ...]] = {}
-    lists: dict[str, tuple[str, ...]] = {}
+    rows = dataset.events.rows
 
-    def as_list(cell: str) -> tuple[str, ...]:
-        if cell not in lists:
-            lists[cell] = tuple(split_list(cell))
-        return lists[cell]
+    header = set(dataset.events.header)
 
-    extra = [c for c in dict.fromkeys(dataset.events.header) if c and c not in EVENT_COLUMNS]
+    def column(name: str, strip: bool = True) -> list[str]:
+        if name not in header:
+            return [""] * len(rows)
+        cells = list(map(itemgetter(name), rows))
+        return list(map(str.strip, cells)) if strip else cells
+
+    def per_cell(cells: list[str], make) -> list:
+        made = {cell: make(cell) for cell in dict.fromkeys(cells)}
+        return [made[cell] for cell in cells]
+
+    places = column("places", strip=False)
+    stops = per_cell(places, lambda cell: tuple(map(gazetteer.resolve, split_stops(cell))))
+    dates = per_cell(column("date"), PartialDate.parse)
+    ends = per_cell(column("end_date"), lambda text: PartialDate.parse(text) if text else None)
+    source_cells = column("sources", strip=False)
+    sources = per_cell(source_cells, lambda cell: tuple(split_list(cell)))
     origins = _origins(dataset)
+    counts: dict[frozenset, int] = {}  # the count depends on the set of sources alone
+
+    def origin_count(cited: tuple[str, ...]) -> int:
+        key = frozenset(cited)
+        if key not in counts:
+            counts[key] = independent_origins(cited, origins)
+        return counts[key]
+
+    ids = column("id")
     citations = _citations(dataset)
     journeys = _journeys(dataset, gazetteer)
     carriers = carriers_of(dataset.carriers)
-    origin_counts: dict[tuple[str, ...], int] = {}
-    events = []
-    for line, row in dataset.events.records():
-        cell = row["places"]
-        if cell not in stops_of:
-            stops_of[cell] = tuple(gazetteer.resolve(stop) for stop in split_stops(cell))
-        end_text = row.get("end_date", "").strip()
-        eid = row["id"].strip()
-        sources = as_list(row["sources"])
-        carrier = row.get("carrier", "").strip()
-        if sources not in origin_counts:
-            origin_counts[sources] = independent_origins(sources, origins)
-        events.append(
-            Event(
-                id=eid,
-                date=PartialDate.parse(row["date"].strip()),
-                end_date=PartialDate.parse(end_text) if end_text else None,
-                kind=row["kind"].strip(),
-                title=row["title"].strip(),
-                summary=row.get("summary", "").strip(),
-                actors=as_list(row.get("actors", "")),
-                stops=stops_of[cell],
-                places_text=cell.strip(),
-                carrier=row.get("carrier", "").strip(),
-                confidence=row.get("confidence", "").strip(),
-                sources=sources,
-                evidence=row.get("evidence", "").strip(),
-                line=line,
-                attributes=tuple((c, row[c].strip()) for c in extra),
-                citations=citations.get(eid, ()),
-                origins=origin_counts[sources],
-                journey=journeys.get(eid, ()),
-                carrier_info=carriers.get(fold(carrier)) if carrier else None,
-            )
-        )
-    return events
+    carrier_names = column("carrier")
+    extra = [c for c in dict.fromkeys(dataset.events.header) if c and c not in EVENT_COLUMNS]
+    attributes = (
+        [tuple((c, row[c].strip()) for c in extra) for row in rows] if extra
+        else [()] * len(rows)
+    )
+    # Positional, in ``Event``'s field order.
+    return list(map(
+        Event,
+        ids,
+        dates,
+        ends,
+        column("kind"),
+        column("title"),
+        column("summary"),
+        per_cell(column("actors", strip=False), lambda cell: tuple(split_list(cell))),
+        stops,
+        list(map(str.strip, places)),
+        carrier_names,
+        column("confidence"),
+        sources,
+        column("evidence"),
+        dataset.events.lines,
+        attributes,
+        [citations.get(eid, ()) for eid in ids] if citations else [()] * len(rows),
+        per_cell(sources, origin_count),
+        [journeys.get(eid, ()) for eid in ids] if journeys else [()] * len(rows),
+        per_cell(carrier_names, lambda name: carriers.get(fold(name)) if name else None),
+    ))
 
 
 def _origins(dataset: Dataset) -> dict[str, tuple[str, ...]]:

@@ -10,12 +10,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter, methodcaller
 
 from .bulk import collector_paused
 from .errors import ValidationError
 from .gazetteer import Gazetteer, coordinate_problem, fold, parse_lat_lon, unknown_place_message
 from .load import Dataset, Table
-from .safety import is_formula, safe_url
+from .safety import FORMULA_STARTS, is_formula, safe_url
 from .schema import (
     COLUMNS,
     CONFIDENCE_LEVELS,
@@ -326,12 +328,11 @@ def _actor_key(actor: str) -> str:
 def _check_actor_spellings(report: _Report, table: Table):
     spellings: dict[str, Counter] = defaultdict(Counter)
     first_line: dict[str, int] = {}
-    cells: dict[str, int] = {}  # each distinct cell, in order of first use, and its first line
-    uses: Counter = Counter()
-    for line, row in table.records():
-        cell = row["actors"]
-        cells.setdefault(cell, line)
-        uses[cell] += 1
+    column = list(map(itemgetter("actors"), table.rows))
+    uses = Counter(column)
+    first = dict(zip(reversed(column), reversed(table.lines), strict=True))
+    # Each distinct cell, in order of first use, with its first line.
+    cells = {cell: first[cell] for cell in uses}
     for cell, line in cells.items():
         for actor in split_list(cell):
             spellings[_actor_key(actor)][actor] += uses[cell]
@@ -544,16 +545,22 @@ def _check_links(report: _Report, dataset: Dataset, usable: dict, gazetteer):
 
 def _check_formulas(report: _Report, table: Table):
     """Cells a spreadsheet would run as a formula (``=HYPERLINK(...)``) when the data is opened
-    or exported; numbers such as ``-66.9`` are fine."""
-    for line, row in table.records():
-        for column, value in row.items():
-            if value and is_formula(value):
-                report.warn(
-                    table, line, column,
-                    f"{value[:40]!r} starts with {value[0]!r}, which a spreadsheet runs as a "
-                    "formula; reword it (CSV exports get a leading \"'\")",
-                    rule="formula-cell",
-                )
+    or exported; numbers such as ``-66.9`` are fine. Each column is screened in C for cells
+    that start like a formula, and only those are looked at closely."""
+    found = []
+    starts_like_one = methodcaller("startswith", FORMULA_STARTS)
+    for order, column in enumerate(dict.fromkeys(table.header)):  # a row's own key order
+        cells = list(map(itemgetter(column), table.rows))
+        for i in compress(range(len(cells)), map(starts_like_one, cells)):
+            if is_formula(cells[i]):
+                found.append((i, order, column, cells[i]))
+    for i, _, column, value in sorted(found):
+        report.warn(
+            table, table.lines[i], column,
+            f"{value[:40]!r} starts with {value[0]!r}, which a spreadsheet runs as a "
+            "formula; reword it (CSV exports get a leading \"'\")",
+            rule="formula-cell",
+        )
 
 
 def _lookup_rows(rows: list[dict]) -> list[dict]:
@@ -607,7 +614,8 @@ def _inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     if usable[EVENTS_FILE]:
         _check_events(report, dataset.events, gazetteer, source_ids, vocabulary)
         if dataset.events.rows:  # else "not cited" would only repeat "no records"
-            cited = {sid for row in dataset.events.rows for sid in split_list(row["sources"])}
+            cited = {sid for cell in dict.fromkeys(map(itemgetter("sources"), dataset.events.rows))
+                     for sid in split_list(cell)}
             for extra, column in ((dataset.sources, "rests_on"), (dataset.stops, "sources")):
                 if extra is not None and column in extra.header:
                     cited |= {s for row in extra.rows for s in split_list(row[column])}
