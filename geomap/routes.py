@@ -486,9 +486,10 @@ def _near_all(points, stops, tolerance: float = 1e-3):
     def wrap(lon):
         return np.where((lon >= -180) & (lon <= 180), lon, np.mod(lon + 180, 360) - 180)
 
-    dlon = np.abs(wrap(points[:, 0]) - wrap(stops[:, 0]))
-    dlon = np.minimum(dlon, 360 - dlon)
-    return (dlon <= tolerance) & (np.abs(points[:, 1] - stops[:, 1]) <= tolerance)
+    with np.errstate(invalid="ignore"):  # NaN and infinity are never near: False below
+        dlon = np.abs(wrap(points[:, 0]) - wrap(stops[:, 0]))
+        dlon = np.minimum(dlon, 360 - dlon)
+        return (dlon <= tolerance) & (np.abs(points[:, 1] - stops[:, 1]) <= tolerance)
 
 
 def _near(point: LonLat, stop: LonLat, tolerance: float = 1e-3) -> bool:
