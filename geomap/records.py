@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter
 
 from .bulk import collector_paused
 from .gazetteer import Gazetteer, Place, fold
@@ -113,12 +112,8 @@ def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
     )
     rows = dataset.events.rows
 
-    header = set(dataset.events.header)
-
-    def column(name: str, strip: bool = True) -> list[str]:
-        if name not in header:
-            return [""] * len(rows)
-        cells = list(map(itemgetter(name), rows))
+    def column(name: str, strip: bool = True):
+        cells = dataset.events.column(name)
         return list(map(str.strip, cells)) if strip else cells
 
     def per_cell(cells: list[str], make) -> list:

@@ -10,14 +10,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter, methodcaller
 
 from .bulk import collector_paused
 from .errors import ValidationError
 from .gazetteer import Gazetteer, coordinate_problem, fold, parse_lat_lon, unknown_place_message
 from .load import Dataset, Table
-from .safety import FORMULA_STARTS, is_formula, safe_url
+from .safety import is_formula, safe_url
 from .schema import (
     COLUMNS,
     CONFIDENCE_LEVELS,
@@ -328,7 +326,7 @@ def _actor_key(actor: str) -> str:
 def _check_actor_spellings(report: _Report, table: Table):
     spellings: dict[str, Counter] = defaultdict(Counter)
     first_line: dict[str, int] = {}
-    column = list(map(itemgetter("actors"), table.rows))
+    column = table.column("actors")
     uses = Counter(column)
     first = dict(zip(reversed(column), reversed(table.lines), strict=True))
     # Each distinct cell, in order of first use, with its first line.
@@ -373,7 +371,6 @@ def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
     by column, each distinct value checked once; a row's problems are then reported in the
     order the rules come, at every line that holds a bad value.
     """
-    rows = table.rows
     found: dict[int, list] = defaultdict(list)  # row index -> (rule or "", column, message)
 
     def report_rows(values, checked):
@@ -398,15 +395,15 @@ def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
             return None, 2
         return _check_stops(recorder, table, 0, cell, gazetteer)
 
-    dates = [(row["date"], row["end_date"]) for row in rows]
+    dates = list(zip(table.column("date"), table.column("end_date"), strict=True))
     starts = _by_value(dates, lambda recorder, cells: _check_dates(recorder, table, 0, *cells))
     report_rows(dates, starts)
-    kinds = [row["kind"].strip() for row in rows]
+    kinds = list(map(str.strip, table.column("kind")))
     routes = _by_value(kinds, check_kind)
     report_rows(kinds, routes)
-    confidences = [row["confidence"].strip() for row in rows]
+    confidences = list(map(str.strip, table.column("confidence")))
     report_rows(confidences, _by_value(confidences, check_confidence))
-    places = [row["places"] for row in rows]
+    places = table.column("places")
     stops = _by_value(places, check_places)
     report_rows(places, stops)
     short = {cell for cell, ((_, count), _) in stops.items() if count < 2}
@@ -415,12 +412,12 @@ def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
             if cell in short and routes[kind][0]:
                 found[i].append(("", "places", f"a {kind} needs at least two stops, as "
                                                "'origin > destination'"))
-    sources = [row["sources"] for row in rows]
+    sources = table.column("sources")
     known, hints = set(source_ids or ()), {}
     report_rows(sources, _by_value(sources, lambda recorder, cell: _check_event_sources(
         recorder, table, 0, cell, source_ids, known, hints)))
-    for i, row in enumerate(rows):
-        if not row["evidence"].strip():
+    for i, evidence in enumerate(table.column("evidence")):
+        if not evidence.strip():
             found[i].append(_warning("evidence", "no evidence quote from the source",
                                      rule="no-evidence"))
     seen_events: dict[tuple, int] = {}
@@ -545,22 +542,16 @@ def _check_links(report: _Report, dataset: Dataset, usable: dict, gazetteer):
 
 def _check_formulas(report: _Report, table: Table):
     """Cells a spreadsheet would run as a formula (``=HYPERLINK(...)``) when the data is opened
-    or exported; numbers such as ``-66.9`` are fine. Each column is screened in C for cells
-    that start like a formula, and only those are looked at closely."""
-    found = []
-    starts_like_one = methodcaller("startswith", FORMULA_STARTS)
-    for order, column in enumerate(dict.fromkeys(table.header)):  # a row's own key order
-        cells = list(map(itemgetter(column), table.rows))
-        for i in compress(range(len(cells)), map(starts_like_one, cells)):
-            if is_formula(cells[i]):
-                found.append((i, order, column, cells[i]))
-    for i, _, column, value in sorted(found):
-        report.warn(
-            table, table.lines[i], column,
-            f"{value[:40]!r} starts with {value[0]!r}, which a spreadsheet runs as a "
-            "formula; reword it (CSV exports get a leading \"'\")",
-            rule="formula-cell",
-        )
+    or exported; numbers such as ``-66.9`` are fine."""
+    for line, row in table.records():
+        for column, value in row.items():
+            if value and is_formula(value):
+                report.warn(
+                    table, line, column,
+                    f"{value[:40]!r} starts with {value[0]!r}, which a spreadsheet runs as a "
+                    "formula; reword it (CSV exports get a leading \"'\")",
+                    rule="formula-cell",
+                )
 
 
 def _lookup_rows(rows: list[dict]) -> list[dict]:
@@ -614,7 +605,7 @@ def _inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     if usable[EVENTS_FILE]:
         _check_events(report, dataset.events, gazetteer, source_ids, vocabulary)
         if dataset.events.rows:  # else "not cited" would only repeat "no records"
-            cited = {sid for cell in dict.fromkeys(map(itemgetter("sources"), dataset.events.rows))
+            cited = {sid for cell in dict.fromkeys(dataset.events.column("sources"))
                      for sid in split_list(cell)}
             for extra, column in ((dataset.sources, "rests_on"), (dataset.stops, "sources")):
                 if extra is not None and column in extra.header:
