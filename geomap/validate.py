@@ -421,11 +421,12 @@ def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
             found[i].append(_warning("evidence", "no evidence quote from the source",
                                      rule="no-evidence"))
     seen_events: dict[tuple, int] = {}
+    isos = {cells: start.iso() if start else None for cells, (start, _) in starts.items()}
     for i, (cells, kind, cell) in enumerate(zip(dates, kinds, places, strict=True)):
-        start, resolved = starts[cells][0], stops[cell][0][0]
-        if not (start and kind and resolved):
+        iso, resolved = isos[cells], stops[cell][0][0]
+        if not (iso and kind and resolved):
             continue
-        key = (start.iso(), kind, resolved)
+        key = (iso, kind, resolved)
         first = seen_events.setdefault(key, i)
         if first != i:
             found[i].append(_warning(
