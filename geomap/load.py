@@ -50,26 +50,18 @@ class Table:
     rows: list[dict[str, str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     header_line: int = 1
-    _columns: dict = field(default_factory=dict, repr=False, compare=False)
 
     def records(self):
         """Pairs of (line, row), in file order."""
         return zip(self.lines, self.rows, strict=True)
 
-    def column(self, name: str) -> tuple[str, ...]:
-        """Every row's value in one column, in file order (``""`` where a row has none).
-
-        Kept once made: validation and resolution read the same columns, and walking 100,000
-        row dicts costs as much as the checks on the values. Rows are never changed in place.
-        """
-        found = self._columns.get(name)
-        if found is None or len(found) != len(self.rows):
-            try:
-                found = tuple(map(itemgetter(name), self.rows))
-            except KeyError:
-                found = tuple(row.get(name, "") for row in self.rows)
-            self._columns[name] = found
-        return found
+    def column(self, name: str) -> list[str]:
+        """Every row's value in one column, in file order (``""`` where a row has none): one
+        walk over the rows, in C, for checks that go column by column."""
+        try:
+            return list(map(itemgetter(name), self.rows))
+        except KeyError:
+            return [row.get(name, "") for row in self.rows]
 
 
 @dataclass

@@ -6,7 +6,7 @@ GeoDataFrames all read these records, so no cell is split or parsed again downst
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 
@@ -142,32 +142,32 @@ def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
     carrier_names = column("carrier")
     extra = [c for c in dict.fromkeys(dataset.events.header) if c and c not in EVENT_COLUMNS]
     attributes = (
-        [tuple((c, row[c].strip()) for c in extra) for row in rows] if extra
-        else [()] * len(rows)
+        [tuple((c, row[c].strip()) for c in extra) for row in rows] if extra else [()] * len(rows)
     )
-    # Positional, in ``Event``'s field order.
-    return list(map(
-        Event,
-        ids,
-        dates,
-        ends,
-        column("kind"),
-        column("title"),
-        column("summary"),
-        per_cell(column("actors", strip=False), lambda cell: tuple(split_list(cell))),
-        stops,
-        list(map(str.strip, places)),
-        carrier_names,
-        column("confidence"),
-        sources,
-        column("evidence"),
-        dataset.events.lines,
-        attributes,
-        [citations.get(eid, ()) for eid in ids] if citations else [()] * len(rows),
-        per_cell(sources, origin_count),
-        [journeys.get(eid, ()) for eid in ids] if journeys else [()] * len(rows),
-        per_cell(carrier_names, lambda name: carriers.get(fold(name)) if name else None),
-    ))
+    none = [()] * len(rows)
+    columns = {
+        "id": ids,
+        "date": dates,
+        "end_date": ends,
+        "kind": column("kind"),
+        "title": column("title"),
+        "summary": column("summary"),
+        "actors": per_cell(column("actors", strip=False), lambda cell: tuple(split_list(cell))),
+        "stops": stops,
+        "places_text": list(map(str.strip, places)),
+        "carrier": carrier_names,
+        "confidence": column("confidence"),
+        "sources": sources,
+        "evidence": column("evidence"),
+        "line": dataset.events.lines,
+        "attributes": attributes,
+        "citations": [citations.get(eid, ()) for eid in ids] if citations else none,
+        "origins": per_cell(sources, origin_count),
+        "journey": [journeys.get(eid, ()) for eid in ids] if journeys else none,
+        "carrier_info": per_cell(
+            carrier_names, lambda name: carriers.get(fold(name)) if name else None),
+    }
+    return list(map(Event, *(columns[f.name] for f in fields(Event))))
 
 
 def _origins(dataset: Dataset) -> dict[str, tuple[str, ...]]:
