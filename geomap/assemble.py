@@ -134,10 +134,10 @@ def _assembled(records, sources, vocabulary, cache, progress) -> Assembly:
             found = ends[id(stops)] = _route_key(mode, stops)[1]
         keys.append((mode, found))
     distinct = sorted({key for key in keys if key is not None})
-    lines = {
-        key: _shape(parts)
-        for key, parts in zip(distinct, route_paths(distinct, cache, progress), strict=True)
-    }
+    paths = route_paths(distinct, cache, progress)
+    lines = {}
+    for i, key in enumerate(distinct):
+        lines[key], paths[i] = _shape(paths[i]), None  # each path's lists freed once copied
     texts = {key: _key_text(key) for key in distinct}
     sea = [key for key in distinct if key[0] == "sea"]
     straits = {
