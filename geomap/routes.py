@@ -277,14 +277,12 @@ class RouteCache:
         return db
 
     def _failed(self, exc) -> None:
-        """After an SQLite error: a store that is not a readable database is removed; a busy or
-        read-only one is left alone (this run goes without it)."""
-        import sqlite3
-
+        """After an SQLite error: a store that is not a database or is damaged is removed; a
+        busy, read-only or otherwise unusable one is left alone (this run goes without it)."""
         if self._db is not None:
             self._db.close()
             self._db = None
-        if not isinstance(exc, sqlite3.OperationalError):
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
             self._discard()
 
     def _discard(self) -> None:
