@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .areas import route_ends
+from .bulk import collector_paused
 from .gazetteer import Place
 from .load import Dataset
 from .records import Event, resolve
-from .routes import route_passages, route_path
+from .routes import route_passages_many, route_paths
 from .schema import CRS
 from .vocabulary import DEFAULT, Vocabulary, vocabulary_of
 
@@ -85,9 +86,8 @@ class Assembly:
         return self._frames
 
 
-def _shape(key: tuple, cache) -> Shape:
-    parts = route_path(key[0], key[1], cache)
-    return ("L", *(tuple(map(tuple, part)) for part in parts))
+def _shape(parts) -> Shape:
+    return ("L", *(tuple(part) for part in parts))
 
 
 def geometry_of(shape: Shape):
@@ -112,30 +112,57 @@ def assemble_records(
 
     ``progress(done, total)`` is called as distinct routes are made.
     """
-    modes = [vocabulary.route(event.kind) for event in records]
-    keys = [_route_key(mode, event.stops) for mode, event in zip(modes, records, strict=True)]
+    with collector_paused():
+        return _assembled(records, sources, vocabulary, cache, progress)
+
+
+def _assembled(records, sources, vocabulary, cache, progress) -> Assembly:
+    route_of = {kind: vocabulary.route(kind) for kind in {event.kind for event in records}}
+    modes = [route_of[event.kind] for event in records]
+    # Records share one stops tuple per distinct ``places`` cell (see ``records.resolve``), and
+    # every record is alive here, so the tuple's id is a safe key for work done once per cell.
+    ends: dict[int, tuple] = {}
+    keys = []
+    for mode, event in zip(modes, records, strict=True):
+        stops = event.stops
+        mode = mode or ("air" if len(stops) > 1 else "")
+        if not mode:
+            keys.append(None)
+            continue
+        found = ends.get(id(stops))
+        if found is None:
+            found = ends[id(stops)] = _route_key(mode, stops)[1]
+        keys.append((mode, found))
     distinct = sorted({key for key in keys if key is not None})
-    lines, straits = {}, {}
-    for done, key in enumerate(distinct, 1):
-        lines[key] = _shape(key, cache)
-        if key[0] == "sea":
-            straits[key] = tuple(route_passages(key[1], cache))
-        if progress:
-            progress(done, len(distinct))
+    paths = route_paths(distinct, cache, progress)
+    lines = {}
+    for i, key in enumerate(distinct):
+        lines[key], paths[i] = _shape(paths[i]), None  # each path's lists freed once copied
+    texts = {key: _key_text(key) for key in distinct}
+    sea = [key for key in distinct if key[0] == "sea"]
+    straits = {
+        key: tuple(names)
+        for key, names in zip(sea, route_passages_many([k[1] for k in sea], cache), strict=True)
+    }
+    points: dict[int, tuple[Shape, str]] = {}
     assembly = Assembly(records=list(records), source_rows=sources, vocabulary=vocabulary)
     for event, key, mode in zip(records, keys, modes, strict=True):
         is_route = bool(mode) and key is not None
         assembly.passages.append(straits.get(key, ()) if is_route else ())
         if is_route:
             assembly.shapes.append(lines[key])
-            assembly.shape_keys.append(_key_text(key))
+            assembly.shape_keys.append(texts[key])
         else:
-            last = event.stops[-1]
-            assembly.shapes.append(("P", (last.lon, last.lat)))
-            assembly.shape_keys.append(f"pt:{last.lon:g},{last.lat:g}")
+            point = points.get(id(event.stops))
+            if point is None:
+                last = event.stops[-1]
+                point = points[id(event.stops)] = (
+                    ("P", (last.lon, last.lat)), f"pt:{last.lon:g},{last.lat:g}")
+            assembly.shapes.append(point[0])
+            assembly.shape_keys.append(point[1])
         has_travel = key is not None and not is_route
         assembly.travels.append(lines[key] if has_travel else None)
-        assembly.travel_keys.append(_key_text(key) if has_travel else "")
+        assembly.travel_keys.append(texts[key] if has_travel else "")
     return assembly
 
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 import csv
 import errno
 import fcntl
-import io
 import os
 import re
 import stat
 import time
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
+from .bulk import collector_paused
 from .errors import DataFileError
 from .safety import file_kind, max_csv_bytes
 from .schema import (
@@ -53,6 +54,14 @@ class Table:
     def records(self):
         """Pairs of (line, row), in file order."""
         return zip(self.lines, self.rows, strict=True)
+
+    def column(self, name: str) -> list[str]:
+        """Every row's value in one column, in file order (``""`` where a row has none): one
+        walk over the rows, in C, for checks that go column by column."""
+        try:
+            return list(map(itemgetter(name), self.rows))
+        except KeyError:
+            return [row.get(name, "") for row in self.rows]
 
 
 @dataclass
@@ -117,6 +126,25 @@ def decode(data: bytes, path: Path) -> str:
         ) from None
 
 
+#: Line breaks other than \r, \n and \r\n that ``str.splitlines`` would also split at.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str):
+    """The lines of ``text`` with their endings, as ``open(newline="")`` gives them (``\r\n``,
+    ``\r`` and ``\n`` end a line), a megabyte at a time: no copy of the whole text is made."""
+    if _OTHER_BREAKS.search(text):
+        yield from map(re.Match.group, _LINE.finditer(text))
+        return
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + (1 << 20))  # a chunk ends after a \n, never inside \r\n
+        end = len(text) if end < 0 else end + 1
+        yield from text[start:end].splitlines(keepends=True)
+        start = end
+
+
 def _blank(record: list[str]) -> bool:
     """An empty line, or one holding only white space or ``""``."""
     return len(record) <= 1 and not "".join(record).strip()
@@ -129,8 +157,13 @@ def parse_table(text: str, path: Path) -> Table:
     Blank lines are skipped; a record with fewer fields than the header is padded with empty
     values, one with more is an error.
     """
+    with collector_paused():
+        return _parse_table(text, path)
+
+
+def _parse_table(text: str, path: Path) -> Table:
     text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(_lines(text), strict=True)
     table: Table | None = None
     previous_end = 0
     try:
@@ -138,28 +171,34 @@ def parse_table(text: str, path: Path) -> Table:
             start, previous_end = previous_end + 1, reader.line_num
             if _blank(record):
                 continue
-            if table is None:
-                table = Table(path, [name.strip() for name in record], header_line=start)
-                names = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
-                used = [n for d, n in names.items() if len(record) == 1 and d in record[0]]
-                if used:
-                    raise DataFileError(
-                        f"values are separated by {used[0]}, not commas; save the file as "
-                        "comma-separated CSV",
-                        path=path, line=start,
-                    )
-                continue
-            header = table.header
-            if len(record) > len(header):
+            table = Table(path, [name.strip() for name in record], header_line=start)
+            names = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+            used = [n for d, n in names.items() if len(record) == 1 and d in record[0]]
+            if used:
                 raise DataFileError(
-                    f"{len(record)} fields but the header has {len(header)}; "
-                    "a value that contains a comma must be in double quotes",
-                    path=path,
-                    line=start,
+                    f"values are separated by {used[0]}, not commas; save the file as "
+                    "comma-separated CSV",
+                    path=path, line=start,
                 )
-            record = record + [""] * (len(header) - len(record))
-            table.rows.append(dict(zip(header, record, strict=True)))
-            table.lines.append(start)
+            break
+        header = table.header if table is not None else []
+        width = len(header)
+        rows, lines = (table.rows, table.lines) if table is not None else ([], [])
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if len(record) != width or width <= 1:
+                if _blank(record):
+                    continue
+                if len(record) > width:
+                    raise DataFileError(
+                        f"{len(record)} fields but the header has {width}; "
+                        "a value that contains a comma must be in double quotes",
+                        path=path,
+                        line=start,
+                    )
+                record += [""] * (width - len(record))
+            rows.append(dict(zip(header, record, strict=True)))
+            lines.append(start)
     except csv.Error as exc:
         reason = str(exc)
         start = previous_end + 1

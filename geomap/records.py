@@ -6,10 +6,11 @@ GeoDataFrames all read these records, so no cell is split or parsed again downst
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 
+from .bulk import collector_paused
 from .gazetteer import Gazetteer, Place, fold
 from .journeys import Carrier, JourneyStop, carriers_of, journeys_of
 from .load import Dataset
@@ -99,58 +100,74 @@ def resolve(dataset: Dataset, gazetteer: Gazetteer | None = None) -> list[Event]
 
     Distinct ``places`` cells are resolved once; dates go through the cached date parser.
     """
+    with collector_paused():
+        return _resolve(dataset, gazetteer)
+
+
+def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
+    """Column by column: each distinct cell is parsed, split or resolved once, and the records
+    are then made from the columns in one pass."""
     gazetteer = gazetteer or Gazetteer.from_rows(
         dataset.places.rows, dataset.outlines.areas() if dataset.outlines else None
     )
-    stops_of: dict[str, tuple[Place, ...]] = {}
-    lists: dict[str, tuple[str, ...]] = {}
+    rows = dataset.events.rows
 
-    def as_list(cell: str) -> tuple[str, ...]:
-        if cell not in lists:
-            lists[cell] = tuple(split_list(cell))
-        return lists[cell]
+    def column(name: str, strip: bool = True):
+        cells = dataset.events.column(name)
+        return list(map(str.strip, cells)) if strip else cells
 
-    extra = [c for c in dict.fromkeys(dataset.events.header) if c and c not in EVENT_COLUMNS]
+    def per_cell(cells: list[str], make) -> list:
+        made = {cell: make(cell) for cell in dict.fromkeys(cells)}
+        return [made[cell] for cell in cells]
+
+    places = column("places", strip=False)
+    stops = per_cell(places, lambda cell: tuple(map(gazetteer.resolve, split_stops(cell))))
+    dates = per_cell(column("date"), PartialDate.parse)
+    ends = per_cell(column("end_date"), lambda text: PartialDate.parse(text) if text else None)
+    source_cells = column("sources", strip=False)
+    sources = per_cell(source_cells, lambda cell: tuple(split_list(cell)))
     origins = _origins(dataset)
+    counts: dict[frozenset, int] = {}  # the count depends on the set of sources alone
+
+    def origin_count(cited: tuple[str, ...]) -> int:
+        key = frozenset(cited)
+        if key not in counts:
+            counts[key] = independent_origins(cited, origins)
+        return counts[key]
+
+    ids = column("id")
     citations = _citations(dataset)
     journeys = _journeys(dataset, gazetteer)
     carriers = carriers_of(dataset.carriers)
-    origin_counts: dict[tuple[str, ...], int] = {}
-    events = []
-    for line, row in dataset.events.records():
-        cell = row["places"]
-        if cell not in stops_of:
-            stops_of[cell] = tuple(gazetteer.resolve(stop) for stop in split_stops(cell))
-        end_text = row.get("end_date", "").strip()
-        eid = row["id"].strip()
-        sources = as_list(row["sources"])
-        carrier = row.get("carrier", "").strip()
-        if sources not in origin_counts:
-            origin_counts[sources] = independent_origins(sources, origins)
-        events.append(
-            Event(
-                id=eid,
-                date=PartialDate.parse(row["date"].strip()),
-                end_date=PartialDate.parse(end_text) if end_text else None,
-                kind=row["kind"].strip(),
-                title=row["title"].strip(),
-                summary=row.get("summary", "").strip(),
-                actors=as_list(row.get("actors", "")),
-                stops=stops_of[cell],
-                places_text=cell.strip(),
-                carrier=row.get("carrier", "").strip(),
-                confidence=row.get("confidence", "").strip(),
-                sources=sources,
-                evidence=row.get("evidence", "").strip(),
-                line=line,
-                attributes=tuple((c, row[c].strip()) for c in extra),
-                citations=citations.get(eid, ()),
-                origins=origin_counts[sources],
-                journey=journeys.get(eid, ()),
-                carrier_info=carriers.get(fold(carrier)) if carrier else None,
-            )
-        )
-    return events
+    carrier_names = column("carrier")
+    extra = [c for c in dict.fromkeys(dataset.events.header) if c and c not in EVENT_COLUMNS]
+    attributes = (
+        [tuple((c, row[c].strip()) for c in extra) for row in rows] if extra else [()] * len(rows)
+    )
+    none = [()] * len(rows)
+    columns = {
+        "id": ids,
+        "date": dates,
+        "end_date": ends,
+        "kind": column("kind"),
+        "title": column("title"),
+        "summary": column("summary"),
+        "actors": per_cell(column("actors", strip=False), lambda cell: tuple(split_list(cell))),
+        "stops": stops,
+        "places_text": list(map(str.strip, places)),
+        "carrier": carrier_names,
+        "confidence": column("confidence"),
+        "sources": sources,
+        "evidence": column("evidence"),
+        "line": dataset.events.lines,
+        "attributes": attributes,
+        "citations": [citations.get(eid, ()) for eid in ids] if citations else none,
+        "origins": per_cell(sources, origin_count),
+        "journey": [journeys.get(eid, ()) for eid in ids] if journeys else none,
+        "carrier_info": per_cell(
+            carrier_names, lambda name: carriers.get(fold(name)) if name else None),
+    }
+    return list(map(Event, *(columns[f.name] for f in fields(Event))))
 
 
 def _origins(dataset: Dataset) -> dict[str, tuple[str, ...]]:

@@ -7,7 +7,6 @@ that each stay within -180..180, so it draws correctly on a web map and is valid
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -188,14 +187,28 @@ def _versions() -> str:
     return "/".join(parts)
 
 
-class RouteCache:
-    """Paths on disk, one JSON file per distinct (mode, stops), keyed with library versions.
+#: The cache's one file: an SQLite database of every path and passage list, in the cache directory.
+STORE_FILE = "routes-1.sqlite"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS paths (key BLOB PRIMARY KEY, lengths BLOB, coords BLOB)",
+    "CREATE TABLE IF NOT EXISTS passages (key BLOB PRIMARY KEY, names TEXT)",
+)
+#: Keys per ``IN (...)`` query (well under SQLite's limit on bound parameters).
+_BATCH = 500
 
-    Safe to delete at any time. Every entry is validated on read (a regular file of sane size
-    holding parts of two or more finite, in-range points that start and end at the stops); a
-    damaged one is deleted, counted in ``dropped``, and the path computed again, so a bad cache
-    can neither crash a render nor make a route vanish. Files are written to a temporary name
-    and renamed, so concurrent renders never see half a file.
+
+class RouteCache:
+    """Paths on disk in one SQLite database per cache directory, keyed by mode, stops and
+    library versions.
+
+    Safe to delete at any time. A render reads all its routes in a few queries and stores the
+    ones it computed in one transaction, so 20,000 routes cost no 20,000 file reads; SQLite's
+    locking and journal keep concurrent renders and a crash mid-write from leaving half an entry.
+    Every entry is validated on read (part lengths, finite in-range coordinates that start and
+    end at the stops): a damaged one is a miss, counted in ``dropped``, computed and stored
+    again. A store SQLite cannot read (not a database, truncated, a FIFO or directory in its
+    place) is removed, counted in ``dropped``, and started afresh: a bad cache can neither crash
+    a render nor make a route vanish. Files of the former one-file-per-route layout are ignored.
     """
 
     def __init__(self, directory=None):
@@ -214,146 +227,267 @@ class RouteCache:
         self.hits = 0
         self.misses = 0
         self.dropped = 0
+        self._db = None
 
-    def _file(self, mode: str, stops: Sequence[LonLat]):
+    @property
+    def file(self):
+        return self.directory / STORE_FILE
+
+    def _key(self, mode: str, stops: Sequence[LonLat]) -> bytes:
         import hashlib
 
         key = f"{self.versions}|{mode}|" + ";".join(f"{x!r},{y!r}" for x, y in stops)
-        return self.directory / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+        return hashlib.sha256(key.encode()).digest()
 
-    def get(self, mode: str, stops: Sequence[LonLat]) -> Parts | None:
-        """The cached path, or ``None`` on a miss; a damaged entry is deleted."""
+    # -- the store --
+
+    def _open(self, create: bool):
+        """The store's connection, or ``None`` when there is none (and ``create`` is false) or
+        it cannot be opened; whatever stands in its place that is not a regular file goes."""
         import os
+        import sqlite3
+        import stat
 
-        target = self._file(mode, stops)
+        if self._db is not None:
+            return self._db
         try:
-            data = _read_small_regular(target)
+            info = os.lstat(self.file)
         except FileNotFoundError:
-            return None
+            info = None
         except OSError:
-            data = None
-        parts = None if data is None else parse_cached(data, stops)
-        if parts is None:
-            self.dropped += 1
-            try:
-                os.unlink(target)
-            except IsADirectoryError:
-                import shutil
-
-                shutil.rmtree(target, ignore_errors=True)
-            except OSError:
-                pass
-        return parts
-
-    def put(self, mode: str, stops: Sequence[LonLat], parts: Parts) -> None:
-        self._store(self._file(mode, stops), parts)
-
-    def passages(self, stops: Sequence[LonLat]) -> list[str]:
-        """The straits a sea lane passes, from the cache or computed and stored on a miss; a
-        damaged entry is computed again."""
-        import json
-
-        target = self._file("sea-passages", stops)
-        try:
-            data = _read_small_regular(target)
-            found = json.loads(data.decode("utf-8")) if data is not None else None
-        except (OSError, ValueError):
-            found = None
-        if isinstance(found, list) and all(
-            isinstance(n, str) and n.isascii() and n.isalpha() and len(n) <= 40 for n in found
-        ):
-            return found
-        found = sea_passages(stops)
-        self._store(target, found)
-        return found
-
-    def _store(self, target, value) -> None:
-        import json
-        import os
-        import tempfile
-
+            return None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            self._discard()
+            info = None
+        if info is None and not create:
+            return None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".route.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(value, handle, separators=(",", ":"))
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+            db = sqlite3.connect(self.file, timeout=60, isolation_level=None)
+        except (OSError, sqlite3.Error):
+            return None
+        try:
+            for statement in _SCHEMA:
+                db.execute(statement)
+        except sqlite3.Error as exc:
+            db.close()
+            self._failed(exc)
+            return None
+        self._db = db
+        return db
+
+    def _failed(self, exc) -> None:
+        """After an SQLite error: a store that is not a database or is damaged is removed; a
+        busy, read-only or otherwise unusable one is left alone (this run goes without it)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            self._discard()
+
+    def _discard(self) -> None:
+        import os
+        import shutil
+
+        self.dropped += 1
+        for path in (self.file, self.file.with_name(self.file.name + "-journal")):
+            try:
+                os.unlink(path)
+            except IsADirectoryError:
+                shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
+
+    def _select(self, table: str, columns: str, keys: list[bytes]):
+        """Stored rows by key, a dict per batch of keys (nothing when the store is missing or
+        unreadable): callers decode each batch before the next is read."""
+        import sqlite3
+
+        db = self._open(create=False)
+        if db is None:
+            return
+        for first in range(0, len(keys), _BATCH):
+            chunk = keys[first:first + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, {columns} FROM {table} WHERE key IN ({marks})"
+            try:
+                found = {key: values for key, *values in db.execute(query, chunk)}
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return
+            yield found
+
+    def _insert(self, table: str, rows: list[tuple]) -> None:
+        """Store rows in one transaction; a cache that cannot be written only costs time."""
+        import sqlite3
+
+        db = self._open(create=True) if rows else None
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                marks = ",".join("?" * len(rows[0]))
+                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._failed(exc)
+
+    # -- paths --
+
+    def get_many(self, routes: Sequence[tuple[str, Sequence[LonLat]]]) -> list[Parts | None]:
+        """Each route's stored path, or ``None`` on a miss or a damaged entry."""
+        keys = [self._key(mode, stops) for mode, stops in routes]
+        parts: list[Parts | None] = []
+        for found in self._select("paths", "lengths, coords", keys):
+            first = len(parts)
+            stored = [found.get(key) for key in keys[first:first + _BATCH]]
+            parts += decode_paths(stored, [stops for _, stops in routes[first:first + _BATCH]])
+            self.dropped += sum(1 for s, p in zip(stored, parts[first:], strict=True)
+                                if s and p is None)
+        return parts + [None] * (len(keys) - len(parts))
+
+    def put_many(self, routes: Sequence[tuple[str, Sequence[LonLat]]], paths: list[Parts]):
+        self._insert("paths", [
+            (self._key(mode, stops), *encode_path(parts))
+            for (mode, stops), parts in zip(routes, paths, strict=True)
+        ])
+
+    def get(self, mode: str, stops: Sequence[LonLat]) -> Parts | None:
+        """The cached path, or ``None`` on a miss or a damaged entry."""
+        return self.get_many([(mode, stops)])[0]
+
+    def put(self, mode: str, stops: Sequence[LonLat], parts: Parts) -> None:
+        self.put_many([(mode, stops)], [parts])
+
+    def paths(self, routes: Sequence[tuple[str, Sequence[LonLat]]], progress=None) -> list[Parts]:
+        """Each route's path: the stored ones read at once, the others computed and then stored
+        in one transaction; ``progress(done, total)`` follows along."""
+        found = self.get_many(routes)
+        missing = [i for i, parts in enumerate(found) if parts is None]
+        self.hits += len(found) - len(missing)
+        self.misses += len(missing)
+        done = len(found) - len(missing)
+        if progress and done:
+            progress(done, len(found))
+        for i in missing:
+            found[i] = _compute(*routes[i])
+            done += 1
+            if progress:
+                progress(done, len(found))
+        self.put_many([routes[i] for i in missing], [found[i] for i in missing])
+        return found
 
     def path(self, mode: str, stops: Sequence[LonLat]) -> Parts:
         """The path from the cache, computing and storing it on a miss."""
-        parts = self.get(mode, stops)
-        if parts is not None:
-            self.hits += 1
-            return parts
-        self.misses += 1
-        parts = _compute(mode, stops)
-        self.put(mode, stops, parts)
-        return parts
+        return self.paths([(mode, stops)])[0]
+
+    # -- passages --
+
+    def passages_many(self, routes: Sequence[Sequence[LonLat]]) -> list[list[str]]:
+        """The straits each sea lane passes, stored or computed (and then stored); a damaged
+        entry is computed again."""
+        import json
+
+        keys = [self._key("sea-passages", stops) for stops in routes]
+        found = {}
+        for batch in self._select("passages", "names", keys):
+            found.update(batch)
+        result: list = []
+        for key in keys:
+            try:
+                names = json.loads(found[key][0]) if key in found else None
+            except (TypeError, ValueError, RecursionError):
+                names = None
+            valid = isinstance(names, list) and all(
+                isinstance(n, str) and n.isascii() and n.isalpha() and len(n) <= 40 for n in names
+            )
+            result.append(names if valid else None)
+        missing = [i for i, names in enumerate(result) if names is None]
+        for i in missing:
+            result[i] = sea_passages(routes[i])
+        self._insert("passages", [
+            (keys[i], json.dumps(result[i], separators=(",", ":"))) for i in missing
+        ])
+        return result
+
+    def passages(self, stops: Sequence[LonLat]) -> list[str]:
+        """The straits a sea lane passes, from the cache or computed and stored on a miss."""
+        return self.passages_many([stops])[0]
 
 
-#: A cached path larger than this is not a path geomap wrote.
-MAX_ENTRY_BYTES = 20_000_000
+def encode_path(parts: Parts) -> tuple[bytes, bytes]:
+    """A path as stored: its part lengths (int32) and its coordinates (float64), little-endian."""
+    import numpy as np
+
+    lengths = np.array([len(part) for part in parts], dtype="<i4")
+    coords = np.array([v for part in parts for point in part for v in point], dtype="<f8")
+    return lengths.tobytes(), coords.tobytes()
 
 
-def _read_small_regular(path) -> bytes | None:
-    """The entry's bytes; ``None`` for a FIFO, a device, a directory or a huge file."""
-    from .safety import NotRegularFile, read_regular
-
-    try:
-        return read_regular(path, MAX_ENTRY_BYTES, follow_links=False)
-    except NotRegularFile:
-        return None
-
-
-#: A cached path is nothing but numbers, brackets and commas: no strings, objects or literals.
-_NUMBERS_ONLY = re.compile(rb"[\[\],0-9eE+\-. \n]*")
-
-
-def parse_cached(data: bytes, stops: Sequence[LonLat]) -> Parts | None:
-    """A cache entry's path, or ``None`` if it is not one geomap could have written."""
-    import json
-
-    if not _NUMBERS_ONLY.fullmatch(data):
-        return None
-    try:
-        return valid_parts(json.loads(data), stops)
-    except (ValueError, TypeError, RecursionError):
-        return None
-
-
-def valid_parts(value, stops: Sequence[LonLat]) -> Parts | None:
-    """``value`` as a path if it is one geomap could have computed for ``stops``, else ``None``:
-    one or more parts, each of two or more finite (lon, lat) pairs in range, starting at the
-    first stop and ending at the last (longitudes compared after wrapping).
-
-    Each part is checked with C-level passes (types, lengths, extremes), not point by point:
-    a warm cache is read for every route of every render.
+def decode_paths(stored: list, stops: list[Sequence[LonLat]]) -> list[Parts | None]:
+    """Stored ``(lengths, coords)`` as paths, ``None`` for a missing entry or one geomap could
+    not have written for its stops: one or more parts of two or more finite (lon, lat) pairs in
+    range, starting at the first stop and ending at the last (longitudes compared after
+    wrapping). Checked with numpy over every entry at once: a warm cache is read for every
+    route of every render.
     """
-    if not isinstance(value, list) or not value:
-        return None
-    parts: Parts = []
-    for part in value:
-        if not isinstance(part, list) or len(part) < 2:
-            return None
-        if set(map(type, part)) != {list} or set(map(len, part)) != {2}:
-            return None
-        lons, lats = zip(*part, strict=True)
-        if not set(map(type, lons + lats)) <= {int, float}:
-            return None
-        try:
-            if not (min(lons) >= -180 and max(lons) <= 180 and min(lats) >= -90
-                    and max(lats) <= 90):
-                return None  # NaN fails every comparison: caught here too
-        except TypeError:
-            return None
-        if any(v != v for v in (sum(lons), sum(lats))):
-            return None
-        parts.append(list(zip(map(float, lons), map(float, lats), strict=True)))
-    if stops and not (_near(parts[0][0], stops[0]) and _near(parts[-1][-1], stops[-1])):
-        return None
-    return parts
+    import numpy as np
+
+    result: list[Parts | None] = [None] * len(stored)
+    shaped = [
+        i for i, entry in enumerate(stored)
+        if entry is not None and len(entry) == 2 and all(type(b) is bytes for b in entry)
+        and entry[0] and len(entry[0]) % 4 == 0 and len(entry[1]) % 16 == 0 and stops[i]
+    ]
+    if not shaped:
+        return result
+    lengths = np.frombuffer(b"".join(stored[i][0] for i in shaped), dtype="<i4")
+    part_counts = np.array([len(stored[i][0]) // 4 for i in shaped])
+    part_starts = np.concatenate(([0], np.cumsum(part_counts)[:-1]))
+    points = np.array([len(stored[i][1]) // 16 for i in shaped])
+    ok = (np.minimum.reduceat(lengths, part_starts) >= 2) & (
+        np.add.reduceat(lengths.astype(np.int64), part_starts) == points)
+    keep = [i for i, good in zip(shaped, ok.tolist(), strict=True) if good]
+    if not keep:
+        return result
+    coords = np.frombuffer(b"".join(stored[i][1] for i in keep), dtype="<f8").reshape(-1, 2)
+    counts = np.array([len(stored[i][1]) // 16 for i in keep])
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    lon, lat = coords[:, 0], coords[:, 1]
+    inside = (lon >= -180) & (lon <= 180) & (lat >= -90) & (lat <= 90)  # NaN is never inside
+    ok = np.logical_and.reduceat(inside, starts)
+    ends = np.array([(*stops[i][0], *stops[i][-1]) for i in keep], dtype=float)
+    ok &= _near_all(coords[starts], ends[:, 0:2]) & _near_all(coords[starts + counts - 1],
+                                                               ends[:, 2:4])
+    pairs = list(zip(lon.tolist(), lat.tolist(), strict=True))
+    part_lengths = iter(np.frombuffer(
+        b"".join(stored[i][0] for i in keep), dtype="<i4").tolist())
+    for i, start, good in zip(keep, starts.tolist(), ok.tolist(), strict=True):
+        parts = []
+        for _ in range(len(stored[i][0]) // 4):
+            length = next(part_lengths)
+            parts.append(pairs[start:start + length])
+            start += length
+        if good:
+            result[i] = parts
+    return result
+
+
+def _near_all(points, stops, tolerance: float = 1e-3):
+    """``_near`` for arrays of (lon, lat) rows."""
+    import numpy as np
+
+    def wrap(lon):
+        return np.where((lon >= -180) & (lon <= 180), lon, np.mod(lon + 180, 360) - 180)
+
+    with np.errstate(invalid="ignore"):  # NaN and infinity are never near: False below
+        dlon = np.abs(wrap(points[:, 0]) - wrap(stops[:, 0]))
+        dlon = np.minimum(dlon, 360 - dlon)
+        return (dlon <= tolerance) & (np.abs(points[:, 1] - stops[:, 1]) <= tolerance)
 
 
 def _near(point: LonLat, stop: LonLat, tolerance: float = 1e-3) -> bool:
@@ -369,12 +503,29 @@ def _compute(mode: str, stops: Sequence[LonLat]) -> Parts:
 def route_passages(stops: Sequence[LonLat], cache: RouteCache | None = None) -> list[str]:
     """Readable names of the straits a sea lane through the stops passes, sorted by name (searoute
     does not give their order); modelled, not reported: they follow from its network."""
-    names = cache.passages(stops) if cache is not None else sea_passages(stops)
-    return sorted(PASSAGE_NAMES.get(name, name) for name in names)
+    return route_passages_many([stops], cache)[0]
+
+
+def route_passages_many(routes: Sequence[Sequence[LonLat]], cache: RouteCache | None = None):
+    """``route_passages`` of each sea lane, through ``cache`` (read in one pass) if given."""
+    found = cache.passages_many(routes) if cache is not None else map(sea_passages, routes)
+    return [sorted(PASSAGE_NAMES.get(name, name) for name in names) for names in found]
 
 
 def route_path(mode: str, stops: Sequence[LonLat], cache: RouteCache | None = None) -> Parts:
     """The path for a route kind's mode (``'sea'`` or ``'air'``), through ``cache`` if given."""
-    if cache is None:
-        return _compute(mode, stops)
-    return cache.path(mode, stops)
+    return route_paths([(mode, stops)], cache)[0]
+
+
+def route_paths(routes: Sequence[tuple[str, Sequence[LonLat]]], cache: RouteCache | None = None,
+                progress=None) -> list[Parts]:
+    """``route_path`` of each ``(mode, stops)``, through ``cache`` (read in one pass) if given;
+    ``progress(done, total)`` follows along."""
+    if cache is not None:
+        return cache.paths(routes, progress)
+    found = []
+    for mode, stops in routes:
+        found.append(_compute(mode, stops))
+        if progress:
+            progress(len(found), len(routes))
+    return found

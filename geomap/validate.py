@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .bulk import collector_paused
 from .errors import ValidationError
 from .gazetteer import Gazetteer, coordinate_problem, fold, parse_lat_lon, unknown_place_message
 from .load import Dataset, Table
@@ -257,12 +258,12 @@ def _check_sources(report: _Report, table: Table, cited: set[str] | None):
                         rule="uncited-source")
 
 
-def _check_dates(report: _Report, table: Table, line: int, row: dict) -> PartialDate | None:
+def _check_dates(report, table: Table, line: int, date: str, end_date: str) -> PartialDate | None:
     start = end = None
-    if row["date"].strip():
-        start = _parse_date(report, table, line, "date", row["date"])
-    if row["end_date"].strip():
-        end = _parse_date(report, table, line, "end_date", row["end_date"])
+    if date.strip():
+        start = _parse_date(report, table, line, "date", date)
+    if end_date.strip():
+        end = _parse_date(report, table, line, "end_date", end_date)
     if start and end and end.last_day() < start.first_day():
         report.error(
             table, line, "end_date", f"{end.iso()!r} is before the date {start.iso()!r}"
@@ -270,9 +271,21 @@ def _check_dates(report: _Report, table: Table, line: int, row: dict) -> Partial
     return start
 
 
-def _check_stops(report, table, line, row, gazetteer, vocabulary) -> tuple[str, ...] | None:
-    """Stop rules; the resolved stops (place ids or ``lat,lon``), or ``None`` if any fails."""
-    cell = row["places"].strip()
+class _Recorder:
+    """Stands in for ``_Report`` while a cell's problems are found once, to be replayed at
+    every line holding the same value (messages about a value never name its line)."""
+
+    def __init__(self):
+        self.problems: list[tuple[str, str]] = []
+
+    def error(self, table, line, column, message):
+        self.problems.append((column, message))
+
+
+def _check_stops(report, table, line, cell: str, gazetteer) -> tuple[tuple[str, ...] | None, int]:
+    """Stop rules; the resolved stops (place ids or ``lat,lon``, ``None`` if any fails) and how
+    many stops the cell names."""
+    cell = cell.strip()
     stops = split_stops(cell)
     if len(stops) != len(cell.split(STOP_SEPARATOR)):
         report.error(
@@ -291,13 +304,18 @@ def _check_stops(report, table, line, row, gazetteer, vocabulary) -> tuple[str, 
         else:
             message = unknown_place_message(stop, gazetteer.suggest(stop))
             report.error(table, line, "places", message)
-    kind = row["kind"].strip()
-    if vocabulary.route(kind) and len(stops) < 2:
-        report.error(
-            table, line, "places",
-            f"a {kind} needs at least two stops, as 'origin > destination'",
-        )
-    return tuple(resolved) if len(resolved) == len(stops) else None
+    return (tuple(resolved) if len(resolved) == len(stops) else None), len(stops)
+
+
+def _check_event_sources(report, table, line, cell: str, source_ids, known: set, hints: dict):
+    cited = split_list(cell)
+    for sid in cited if source_ids is not None else ():
+        if sid not in known:
+            if sid not in hints:
+                hints[sid] = _hint(sid, source_ids)
+            report.error(table, line, "sources", f"unknown source {sid!r}{hints[sid]}")
+    if cell.strip() and not cited:
+        report.error(table, line, "sources", "no source id; cite at least one")
 
 
 @lru_cache(maxsize=65536)
@@ -308,9 +326,14 @@ def _actor_key(actor: str) -> str:
 def _check_actor_spellings(report: _Report, table: Table):
     spellings: dict[str, Counter] = defaultdict(Counter)
     first_line: dict[str, int] = {}
-    for line, row in table.records():
-        for actor in split_list(row["actors"]):
-            spellings[_actor_key(actor)][actor] += 1
+    column = table.column("actors")
+    uses = Counter(column)
+    first = dict(zip(reversed(column), reversed(table.lines), strict=True))
+    # Each distinct cell, in order of first use, with its first line.
+    cells = {cell: first[cell] for cell in uses}
+    for cell, line in cells.items():
+        for actor in split_list(cell):
+            spellings[_actor_key(actor)][actor] += uses[cell]
             first_line.setdefault(actor, line)
     for variants in spellings.values():
         if len(variants) < 2:
@@ -326,48 +349,98 @@ def _check_actor_spellings(report: _Report, table: Table):
                 )
 
 
+def _warning(column: str, message: str, *, rule: str) -> tuple[str, str, str]:
+    """A row's warning as ``_check_events`` keeps it until rows are reported in order."""
+    return rule, column, message
+
+
+def _by_value(values, check, *args) -> dict:
+    """``check(recorder, value, *args)`` once per distinct value: value -> (result, problems)."""
+    checked = {}
+    for value in dict.fromkeys(values):
+        recorder = _Recorder()
+        checked[value] = (check(recorder, value, *args), recorder.problems)
+    return checked
+
+
 def _check_events(report, table, gazetteer, source_ids, vocabulary=DEFAULT):
     """Event rules; ``gazetteer`` or ``source_ids`` is ``None`` when that file is unusable,
-    and the rules that need it are skipped."""
+    and the rules that need it are skipped.
+
+    A large file repeats its values (dates, kinds, stops, source lists), so the rules go column
+    by column, each distinct value checked once; a row's problems are then reported in the
+    order the rules come, at every line that holds a bad value.
+    """
+    found: dict[int, list] = defaultdict(list)  # row index -> (rule or "", column, message)
+
+    def report_rows(values, checked):
+        bad = {value for value, (_, problems) in checked.items() if problems}
+        for i, value in enumerate(values) if bad else ():
+            if value in bad:
+                found[i] += [("", column, message) for column, message in checked[value][1]]
+
+    def check_kind(recorder, kind):
+        problem = _vocabulary(kind, vocabulary.ids, "kind") if kind else None
+        if problem:
+            recorder.error(table, 0, "kind", problem)
+        return vocabulary.route(kind) if kind else None
+
+    def check_confidence(recorder, confidence):
+        problem = _vocabulary(confidence, CONFIDENCE_LEVELS, "confidence") if confidence else None
+        if problem:
+            recorder.error(table, 0, "confidence", problem)
+
+    def check_places(recorder, cell):
+        if gazetteer is None or not cell.strip():
+            return None, 2
+        return _check_stops(recorder, table, 0, cell, gazetteer)
+
+    dates = list(zip(table.column("date"), table.column("end_date"), strict=True))
+    starts = _by_value(dates, lambda recorder, cells: _check_dates(recorder, table, 0, *cells))
+    report_rows(dates, starts)
+    kinds = list(map(str.strip, table.column("kind")))
+    routes = _by_value(kinds, check_kind)
+    report_rows(kinds, routes)
+    confidences = list(map(str.strip, table.column("confidence")))
+    report_rows(confidences, _by_value(confidences, check_confidence))
+    places = table.column("places")
+    stops = _by_value(places, check_places)
+    report_rows(places, stops)
+    short = {cell for cell, ((_, count), _) in stops.items() if count < 2}
+    if short and any(route for route, _ in routes.values()):
+        for i, (kind, cell) in enumerate(zip(kinds, places, strict=True)):
+            if cell in short and routes[kind][0]:
+                found[i].append(("", "places", f"a {kind} needs at least two stops, as "
+                                               "'origin > destination'"))
+    sources = table.column("sources")
+    known, hints = set(source_ids or ()), {}
+    report_rows(sources, _by_value(sources, lambda recorder, cell: _check_event_sources(
+        recorder, table, 0, cell, source_ids, known, hints)))
+    for i, evidence in enumerate(table.column("evidence")):
+        if not evidence.strip():
+            found[i].append(_warning("evidence", "no evidence quote from the source",
+                                     rule="no-evidence"))
     seen_events: dict[tuple, int] = {}
-    known_sources = set(source_ids or ())
-    hints: dict[str, str] = {}
-    for line, row in table.records():
-        start = _check_dates(report, table, line, row)
-        kind = row["kind"].strip()
-        if kind:
-            problem = _vocabulary(kind, vocabulary.ids, "kind")
-            if problem:
-                report.error(table, line, "kind", problem)
-        confidence = row["confidence"].strip()
-        if confidence:
-            problem = _vocabulary(confidence, CONFIDENCE_LEVELS, "confidence")
-            if problem:
-                report.error(table, line, "confidence", problem)
-        stops = None
-        if gazetteer is not None and row["places"].strip():
-            stops = _check_stops(report, table, line, row, gazetteer, vocabulary)
-        for sid in split_list(row["sources"]) if source_ids is not None else ():
-            if sid not in known_sources:
-                if sid not in hints:
-                    hints[sid] = _hint(sid, source_ids)
-                report.error(table, line, "sources", f"unknown source {sid!r}{hints[sid]}")
-        if row["sources"].strip() and not split_list(row["sources"]):
-            report.error(table, line, "sources", "no source id; cite at least one")
-        if not row["evidence"].strip():
-            report.warn(table, line, "evidence", "no evidence quote from the source",
-                        rule="no-evidence")
-        if start and kind and stops:
-            key = (start.iso(), kind, stops)
-            if key in seen_events:
-                report.warn(
-                    table, line, "id",
-                    f"same date, kind and stops as the event on line {seen_events[key]}; "
-                    "a duplicate?",
-                    rule="duplicate-event",
-                )
+    isos = {cells: start.iso() if start else None for cells, (start, _) in starts.items()}
+    for i, (cells, kind, cell) in enumerate(zip(dates, kinds, places, strict=True)):
+        iso, resolved = isos[cells], stops[cell][0][0]
+        if not (iso and kind and resolved):
+            continue
+        key = (iso, kind, resolved)
+        first = seen_events.setdefault(key, i)
+        if first != i:
+            found[i].append(_warning(
+                "id",
+                f"same date, kind and stops as the event on line {table.lines[first]}; "
+                "a duplicate?",
+                rule="duplicate-event",
+            ))
+    for i in sorted(found):
+        for rule, column, message in found[i]:
+            if rule:
+                report.warn(table, table.lines[i], column, message, rule=rule)
             else:
-                seen_events[key] = line
+                report.error(table, table.lines[i], column, message)
     _check_actor_spellings(report, table)
 
 
@@ -433,23 +506,26 @@ def _check_links(report: _Report, dataset: Dataset, usable: dict, gazetteer):
     if not usable[EVENTS_FILE]:
         return
     events = dataset.events
-    event_sources = {row["id"].strip(): tuple(split_list(row["sources"])) for row in events.rows}
     if origins is not None:
-        single: dict[tuple[str, ...], bool] = {}
+        single: dict[str, bool] = {}  # by sources cell
         for line, row in events.records():
-            cited = tuple(split_list(row["sources"]))
-            if row["confidence"].strip() != "confirmed" or not cited:
+            if row["confidence"].strip() != "confirmed":
                 continue
-            if cited not in single:
-                single[cited] = all(s in origins for s in cited) and (
+            cell = row["sources"]
+            if cell not in single:
+                cited = tuple(split_list(cell))
+                single[cell] = bool(cited) and all(s in origins for s in cited) and (
                     provenance.independent_origins(cited, origins) == 1)
-            if single[cited]:
+            if single[cell]:
                 report.warn(
                     events, line, "confidence",
                     "confirmed, but its sources come down to one independent origin",
                     rule="single-origin",
                 )
     if dataset.citations is not None:
+        event_sources = {
+            row["id"].strip(): tuple(split_list(row["sources"])) for row in events.rows
+        }
         provenance.check_citations(report, dataset.citations, events, event_sources)
     if dataset.stops is not None:
         stops = {}
@@ -496,6 +572,11 @@ def check(dataset: Dataset) -> list[Problem]:
 def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     """Every problem, and the place index built on the way (``None`` if places.csv is unusable),
     so that a valid dataset's places are indexed once per run."""
+    with collector_paused():
+        return _inspect(dataset)
+
+
+def _inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     report = _Report(_silenced(dataset))
     for rule in sorted(report.silenced - set(WARNING_RULES)):
         report.problems.append(Problem(
@@ -525,7 +606,8 @@ def inspect(dataset: Dataset) -> tuple[list[Problem], Gazetteer | None]:
     if usable[EVENTS_FILE]:
         _check_events(report, dataset.events, gazetteer, source_ids, vocabulary)
         if dataset.events.rows:  # else "not cited" would only repeat "no records"
-            cited = {sid for row in dataset.events.rows for sid in split_list(row["sources"])}
+            cited = {sid for cell in dict.fromkeys(dataset.events.column("sources"))
+                     for sid in split_list(cell)}
             for extra, column in ((dataset.sources, "rests_on"), (dataset.stops, "sources")):
                 if extra is not None and column in extra.header:
                     cited |= {s for row in extra.rows for s in split_list(row[column])}

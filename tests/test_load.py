@@ -437,3 +437,52 @@ def test_a_file_over_the_size_limit_is_refused(basic_data, monkeypatch):
 def test_a_hard_linked_data_file_reads_normally(basic_data, tmp_path):
     os.link(basic_data / "places.csv", tmp_path / "places-link.csv")
     assert len(read_table(basic_data / "places.csv").rows) >= 1
+
+
+# --- Lines are split as a text file opened with newline="" splits them. ---
+
+LINE_TEXT = st.text(alphabet=["a", ",", '"', "\r", "\n", "\x0b", "\x0c", "\x1c", "\x85",
+                              "\u2028", "é"], max_size=60)
+
+
+@given(LINE_TEXT)
+def test_lines_are_those_of_a_text_file(text):
+    from geomap.load import _lines
+
+    assert list(_lines(text)) == list(io.StringIO(text, newline=""))
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_lines_of_a_text_longer_than_one_chunk(ending):
+    from geomap.load import _lines
+
+    text = "".join(f"{i},x{ending}" for i in range(400_000))  # several megabytes
+    assert list(_lines(text)) == list(io.StringIO(text, newline=""))
+
+
+@given(st.lists(st.lists(st.text(alphabet=["a", ",", '"', "\r", "\n", " ", "\u2028"],
+                                 max_size=5), min_size=1, max_size=3), min_size=1, max_size=6))
+@settings(max_examples=200)
+def test_parsed_rows_and_lines_match_the_csv_module(records):
+    """Records written by the csv module read back with the lines they start on."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([["a", "b", "c"], *records])
+    text = out.getvalue()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    expected, lines, previous = [], [], 0
+    for record in reader:
+        start, previous = previous + 1, reader.line_num
+        if len(record) <= 1 and not "".join(record).strip():
+            continue
+        expected.append(record + [""] * (3 - len(record)))
+        lines.append(start)
+    table = parse_table(text, Path("t.csv"))
+    assert [list(row.values()) for row in table.rows] == expected[1:]
+    assert table.lines == lines[1:] and table.header_line == lines[0]
+
+
+def test_a_column_is_every_rows_value_in_file_order(tmp_path):
+    table = parse_table("id,name\na,Caracas\n\nb,Tehran\n", tmp_path / "t.csv")
+    assert table.column("name") == ["Caracas", "Tehran"]
+    table.rows.append({"id": "c"})  # a row built by hand may lack a column
+    assert table.column("name") == ["Caracas", "Tehran", ""]

@@ -567,6 +567,31 @@ def test_one_record_with_several_problems_reports_each(basic_data):
     ])
 
 
+def test_a_value_repeated_on_several_lines_is_reported_at_each_in_rule_order(basic_data):
+    """Distinct values are checked once: their problems still reach every line, in the order
+    the rules come within a line."""
+    bad = {"date": "2020-02-30", "kind": "flight", "places": "Damasco", "confidence": "sure",
+           "sources": "blog", "evidence": ""}
+    edits(
+        add_row(E, **{**NEW_EVENT, **bad, "id": "first-flight"}),
+        add_row(E, **NEW_EVENT),
+        add_row(E, **{**NEW_EVENT, **bad, "id": "third-flight"}),
+    )(basic_data)
+    line = [
+        "date: '2020-02-30': February 2020 has no day 30",
+        "confidence: confidence 'sure' is not one of alleged, reported, confirmed",
+        "places: unknown place 'Damasco' (did you mean 'damascus'?)",
+        "places: a flight needs at least two stops, as 'origin > destination'",
+        "sources: unknown source 'blog' (did you mean 'blog-b'?)",
+    ]
+    assert found(basic_data) == expand(basic_data, [
+        *(error(f"{{E}}:6: {text}") for text in line),
+        warning("{E}:6: evidence: no evidence quote from the source"),
+        *(error(f"{{E}}:8: {text}") for text in line),
+        warning("{E}:8: evidence: no evidence quote from the source"),
+    ])
+
+
 def test_events_are_checked_when_places_has_a_header_problem(basic_data):
     edits(
         drop_column(P, "precision"),
