@@ -27,18 +27,22 @@
     return Math.min(14, 3 + 2.5 * (Math.sqrt(Math.max(n, 1)) - 1));
   }
 
-  /** A route's parts and, for a part running past ±180° (joined across the antimeridian), its
-   * copy one world over, so the line is whole whichever copy of the world is in view. */
+  /** A route's parts (flat [lon, lat, ...] arrays) and, for a part running past ±180° (joined
+   * across the antimeridian), its copy one world over, so the line is whole whichever copy of
+   * the world is in view. */
   function wrapped(parts) {
     var copies = [];
     parts.forEach(function (part) {
       var west = Infinity, east = -Infinity;
-      for (var i = 0; i < part.length; i++) {
-        if (part[i][0] < west) west = part[i][0];
-        if (part[i][0] > east) east = part[i][0];
+      for (var i = 0; i < part.length; i += 2) {
+        if (part[i] < west) west = part[i];
+        if (part[i] > east) east = part[i];
       }
       [[east > 180, -360], [west < -180, 360]].forEach(function (shift) {
-        if (shift[0]) copies.push(part.map(function (c) { return [c[0] + shift[1], c[1]]; }));
+        if (!shift[0]) return;
+        var copy = Float64Array.from(part);
+        for (var k = 0; k < copy.length; k += 2) copy[k] += shift[1];
+        copies.push(copy);
       });
     });
     return parts.concat(copies);
@@ -54,14 +58,14 @@
     return 256 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI));
   }
 
-  /** Parts of lon/lat pairs as flat arrays of zoom-0 pixels, with their pixel bounding box. */
+  /** Flat lon/lat parts as flat arrays of zoom-0 pixels, with their pixel bounding box. */
   function projectParts(parts) {
     var box = [Infinity, Infinity, -Infinity, -Infinity];
     var out = parts.map(function (part) {
-      var xy = new Float64Array(part.length * 2);
-      for (var i = 0; i < part.length; i++) {
-        var x = worldX(part[i][0]), y = worldY(part[i][1]);
-        xy[2 * i] = x; xy[2 * i + 1] = y;
+      var xy = new Float64Array(part.length);
+      for (var i = 0; i < part.length; i += 2) {
+        var x = worldX(part[i]), y = worldY(part[i + 1]);
+        xy[i] = x; xy[i + 1] = y;
         if (x < box[0]) box[0] = x;
         if (y < box[1]) box[1] = y;
         if (x > box[2]) box[2] = x;
@@ -190,18 +194,23 @@
       var origin = map.getPixelOrigin();
       var west = (b.min.x + origin.x) / scale, north = (b.min.y + origin.y) / scale;
       var east = (b.max.x + origin.x) / scale, south = (b.max.y + origin.y) / scale;
-      var drawn = [];
+      /* Paths projected and simplified for this view are kept until the view changes: a
+       * filter change, a hover or the trail only strokes again. */
+      var view = scale + " " + origin.x + " " + origin.y;
+      if (this._pathsView !== view) { this._pathsView = view; this._paths = new Map(); }
+      var paths = this._paths, drawn = [];
       this.options.source().forEach(function (f) {
         var look = f.look, box = f.xy && f.xy.box;
         if (!look || box[0] > east || box[2] < west || box[1] > south || box[3] < north) return;
-        var parts = f.xy.parts.map(function (xy) {
+        var parts = paths.get(f);
+        if (!parts) paths.set(f, parts = f.xy.parts.map(function (xy) {
           var pts = new Float64Array(xy.length);
           for (var i = 0; i < xy.length; i += 2) {
             pts[i] = xy[i] * scale - origin.x;
             pts[i + 1] = xy[i + 1] * scale - origin.y;
           }
           return simplify(pts);
-        });
+        }));
         drawn.push({ look: look, parts: parts, alpha: f.fading || 1, lit: f.lit });
       });
       /* Each route's halo under its line, in order, so crossing lines stay apart; past a few
@@ -327,14 +336,13 @@
             renderer: renderer }));
         }
         if (ev.travel !== null) {
-          feature.travel = doc.geoms[ev.travel].c;
-          feature.xy = projectParts(feature.travel);
+          feature.xy = projectParts(doc.geoms[ev.travel].parts);
           feature.travelLook = { color: kind.color, width: 1.5, opacity: 0.9, dash: [4, 5],
             halo: false };
           lines.push(feature);
         }
       } else {
-        feature.xy = projectParts(wrapped(geom.c));
+        feature.xy = projectParts(wrapped(geom.parts));
         feature.color = kind.color;
         feature.width = 3;
         feature.routeLook = { color: kind.color, width: 3, opacity: 0.95, dash: dashOf(style.dash),
@@ -706,8 +714,10 @@
       if (!feature.shape) {
         feature.shape = feature.latlng ? { getLatLng: function () { return feature.latlng; } }
           : { getLatLngs: function () {
-            return wrapped(feature.geom.c).map(function (part) {
-              return part.map(function (c) { return L.latLng(c[1], c[0]); });
+            return wrapped(feature.geom.parts).map(function (part) {
+              var out = [];
+              for (var i = 0; i < part.length; i += 2) out.push(L.latLng(part[i + 1], part[i]));
+              return out;
             });
           } };
       }
@@ -718,9 +728,14 @@
       var b = L.latLngBounds([]);
       list.forEach(function (f) {
         if (f.latlng) { b.extend(f.latlng); return; }
-        f.geom.c.forEach(function (part) {
-          part.forEach(function (c) { b.extend([c[1], c[0]]); });
+        var box = [Infinity, Infinity, -Infinity, -Infinity];  // west, south, east, north
+        f.geom.parts.forEach(function (part) {
+          for (var i = 0; i < part.length; i += 2) {
+            box[0] = Math.min(box[0], part[i]); box[2] = Math.max(box[2], part[i]);
+            box[1] = Math.min(box[1], part[i + 1]); box[3] = Math.max(box[3], part[i + 1]);
+          }
         });
+        if (box[0] <= box[2]) b.extend([box[1], box[0]]).extend([box[3], box[2]]);
       });
       return b;
     }
