@@ -227,7 +227,8 @@
   /** Events drawn as one feature: the same geometry, origin, kind, confidence and precision,
    * so that no event is ever drawn with another's geometry or style. */
   function featureKey(ev) {
-    return [ev.geom, ev.travel, ev.kind, ev.confidence, ev.precision].join(" ");
+    var travel = ev.travel === null || ev.travel === undefined ? "" : ev.travel;  // as join() writes it
+    return ev.geom + " " + travel + " " + ev.kind + " " + ev.confidence + " " + ev.precision;
   }
 
   /** Actors by folded key with their display name and number of events, most frequent first. */

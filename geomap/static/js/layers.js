@@ -375,14 +375,15 @@
       feature.look = on ? feature.routeLook || feature.travelLook || null : null;
     }
 
-    var byKey = Object.create(null);
+    var byKey = new Map();
     var features = [];
     var featureOf = new Array(events.length);
     events.forEach(function (ev) {
       var key = doc.geoms[ev.geom].t === "P" ? geomapDecode.featureKey(ev) : "route " + ev.geom;
-      if (!byKey[key]) { byKey[key] = makeFeature(ev, key); features.push(byKey[key]); }
-      byKey[key].events.push(ev);
-      featureOf[ev.index] = byKey[key];
+      var f = byKey.get(key);
+      if (!f) { byKey.set(key, f = makeFeature(ev, key)); features.push(f); }
+      f.events.push(ev);
+      featureOf[ev.index] = f;
     });
     features.forEach(function (f, i) { f.events.sort(geomapDecode.byDate); f.order = i; });
 
