@@ -124,35 +124,40 @@
   /** A flat pixel array simplified as Leaflet simplifies a polyline (smoothFactor 1): the
    * vertices more than a pixel from the last kept, then Douglas-Peucker to within a pixel. */
   function simplify(pts) {
-    var keep = kept(pts), out = new Float64Array(keep.length * 2);
-    keep.forEach(function (v, k) { out[2 * k] = pts[2 * v]; out[2 * k + 1] = pts[2 * v + 1]; });
-    return out;
-  }
-
-  function kept(pts) {
-    var n = pts.length / 2, near = [0], i;
+    var n = pts.length / 2, near = new Int32Array(n), m = 1, i;
     for (i = 1; i < n; i++) {
-      var j = near[near.length - 1];
+      var j = near[m - 1];
       var dx = pts[2 * i] - pts[2 * j], dy = pts[2 * i + 1] - pts[2 * j + 1];
-      if (dx * dx + dy * dy > 1 || i === n - 1) near.push(i);
+      if (dx * dx + dy * dy > 1 || i === n - 1) near[m++] = i;
     }
-    if (near.length < 3) return near;
-    var mark = new Uint8Array(near.length), stack = [0, near.length - 1];
-    mark[0] = mark[near.length - 1] = 1;
-    while (stack.length) {
-      var last = stack.pop(), first = stack.pop();
-      var ax = pts[2 * near[first]], ay = pts[2 * near[first] + 1];
-      var bx = pts[2 * near[last]] - ax, by = pts[2 * near[last] + 1] - ay;
-      var len = bx * bx + by * by, worst = 1, at = -1;
-      for (i = first + 1; i < last; i++) {
-        var px = pts[2 * near[i]] - ax, py = pts[2 * near[i] + 1] - ay;
-        var t = len ? Math.max(0, Math.min(1, (px * bx + py * by) / len)) : 0;
-        var ex = px - t * bx, ey = py - t * by, d = ex * ex + ey * ey;
-        if (d > worst) { worst = d; at = i; }
+    var mark = new Uint8Array(m), kept = m;
+    mark.fill(1);
+    if (m >= 3) {
+      mark.fill(0);
+      mark[0] = mark[m - 1] = 1;
+      kept = 2;
+      var stack = [0, m - 1];
+      while (stack.length) {
+        var last = stack.pop(), first = stack.pop();
+        var ax = pts[2 * near[first]], ay = pts[2 * near[first] + 1];
+        var bx = pts[2 * near[last]] - ax, by = pts[2 * near[last] + 1] - ay;
+        var len = bx * bx + by * by, worst = 1, at = -1;
+        for (i = first + 1; i < last; i++) {
+          var px = pts[2 * near[i]] - ax, py = pts[2 * near[i] + 1] - ay;
+          var t = len ? Math.max(0, Math.min(1, (px * bx + py * by) / len)) : 0;
+          var ex = px - t * bx, ey = py - t * by, d = ex * ex + ey * ey;
+          if (d > worst) { worst = d; at = i; }
+        }
+        if (at >= 0) { mark[at] = 1; kept++; stack.push(first, at, at, last); }
       }
-      if (at >= 0) { mark[at] = 1; stack.push(first, at, at, last); }
     }
-    return near.filter(function (v, k) { return mark[k]; });
+    var out = new Float64Array(2 * kept);
+    for (var k = 0, o = 0; k < m; k++) {
+      if (!mark[k]) continue;
+      out[o++] = pts[2 * near[k]];
+      out[o++] = pts[2 * near[k] + 1];
+    }
+    return out;
   }
 
   /** One stroke [colour, width, dash, alpha, parts or a list of them]: what `add` traces of
