@@ -110,6 +110,17 @@
     return text ? String(text).split(/[, ]+/).map(Number).filter(function (n) { return n >= 0; }) : [];
   }
 
+  /** The dash that, stroked with flat ends, covers what `dash` covers with round ends
+   * `width` wide: each dash longer by the width, each gap shorter (solid when they close). */
+  function flatDash(dash, width) {
+    var pairs = dash.length % 2 ? dash.concat(dash) : dash, out = [], open = false;
+    for (var i = 0; i < pairs.length; i += 2) {
+      out.push(pairs[i] + width, Math.max(0, pairs[i + 1] - width));
+      open = open || pairs[i + 1] > width;
+    }
+    return open ? out : [];
+  }
+
   var BATCH = 300;  // routes in view past which lines of one style are stroked together
   var CHUNK = 64;    // routes in one stroke at most (a longer path rasterises more slowly)
 
@@ -219,20 +230,22 @@
         drawn.push({ look: look, parts: parts, alpha: f.fading || 1, lit: f.lit });
       });
       /* Each route's halo under its line, in order, so crossing lines stay apart; past a few
-       * hundred, one stroke per style and no halos (under a batch of lines they would only
-       * pale the ground beneath all of them, at half the cost of drawing). Arrowheads go over
-       * every line, as Leaflet drew the decorators'. */
+       * hundred, one stroke per style, no halos (under a batch of lines they would only pale
+       * the ground beneath all of them, at half the cost of drawing) and flat ends and corners
+       * with dashes lengthened to cover as much (round ones, lost in the crowd, cost a third
+       * of rasterising it). Arrowheads go over every line, as Leaflet drew the decorators'. */
       var strokes = [], heads = [], halos = drawn.length <= BATCH;
       drawn.forEach(function (d) {
         if (d.look.halo && halos) strokes.push(["#fff", d.look.width + 3, [], 0.7 * d.alpha, d.parts]);
-        strokes.push([d.look.color, d.look.width + (d.lit ? 3 : 0), d.look.dash,
+        var width = d.look.width + (d.lit ? 3 : 0);
+        strokes.push([d.look.color, width, halos ? d.look.dash : flatDash(d.look.dash, width),
           d.look.opacity * d.alpha, d.parts]);
         heads.push([d.look.color, 2.5, [], 0.9 * d.alpha, d.parts]);
       });
       if (!halos) strokes = batch(strokes);
       ctx.save();
-      ctx.lineCap = "round";
-      ctx.lineJoin = "round";
+      ctx.lineCap = halos ? "round" : "butt";
+      ctx.lineJoin = halos ? "round" : "bevel";
       strokes.forEach(function (st) { stroke(ctx, st, trace); });
       (drawn.length > BATCH ? batch(heads) : heads).forEach(function (st) { stroke(ctx, st, arrowHeads); });
       ctx.restore();
