@@ -198,6 +198,25 @@ def test_filters_recount_the_clusters(open_map, dense_map):
     assert opened.errors == []
 
 
+def test_each_cluster_names_its_events_by_kind_at_every_zoom(open_map, dense_map):
+    """A cluster's kinds add up to its count at each zoom the zoom button reaches (a cluster
+    merged into a larger one at a lower zoom keeps its own kinds)."""
+    opened, page, _ = open_dense(open_map, dense_map, DESKTOP)
+    labels = {k.capitalize() for k in KINDS}
+    checked = 0
+    for _ in range(6):
+        for c in page.evaluate(DRAWN)["clusters"]:
+            parts = re.fullmatch(r"(\d+) events, click to zoom \((.+)\)", c["label"])
+            by_kind = [p.rsplit(" ", 1) for p in parts.group(2).split(", ")]
+            assert {k for k, _ in by_kind} <= labels, c["label"]
+            assert sum(int(n) for _, n in by_kind) == int(parts.group(1)) == c["count"], c["label"]
+            checked += 1
+        page.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(400)
+    assert checked > 20
+    assert opened.errors == []
+
+
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_keyboard_enters_clusters_until_an_event_opens(open_map, dense_map, size):
     opened, page, _ = open_dense(open_map, dense_map, size)

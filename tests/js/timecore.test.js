@@ -196,3 +196,16 @@ test("a selection kept up to date step by step keeps what the core's matches kee
     previous = Uint8Array.from(want);
   }
 });
+
+test("orderBy orders indexes as decode.byDate's comparator does: start, end, then index", () => {
+  const decode = require("../../geomap/static/js/decode.js");
+  const days = ["2020", "2020-05", "2020-05-21", "2019-12-31", "2021-01", ""];
+  const events = [];
+  for (let i = 0; i < 400; i++) {
+    events.push({ index: i, start: days[(i * 7) % days.length], end: days[(i * 11 + 3) % days.length] });
+  }
+  const want = events.slice().sort(decode.byDate).map((ev) => ev.index);
+  assert.deepEqual(Array.from(T.orderBy(events, ["start", "end"])), want);
+  const byStart = events.slice().sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.index - b.index));
+  assert.deepEqual(Array.from(T.orderBy(events, ["start"])), byStart.map((ev) => ev.index));
+});

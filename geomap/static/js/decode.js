@@ -60,7 +60,10 @@
   }
 
   /** The geometry table from its binary stream: [{t: "P", c: [lon, lat]} |
-   * {t: "L", c: [[[lon, lat], ...], ...]}], coordinates in millionths of a degree. */
+   * {t: "L", c: [[[lon, lat], ...], ...]}], coordinates in millionths of a degree. A line's
+   * coordinates stay in one typed array (its `parts`: a flat [lon, lat, ...] view per part,
+   * not enumerated); its nested `c` is made only when first read, so that drawing thousands
+   * of routes allocates no array per vertex. */
   function geometries(bytes) {
     var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     var nGeoms = view.getUint32(0, true), nParts = view.getUint32(4, true);
@@ -80,9 +83,10 @@
     var partsOf = new Int32Array(nGeoms), counts = new Int32Array(nParts);
     for (var g = 0; g < nGeoms; g++) partsOf[g] = next();
     for (var p = 0; p < nParts; p++) counts[p] = next();
+    var coords = new Float64Array(2 * nPoints), filled = 0;
     /* One part: second-order differences after the first point, first-order at the second. */
     function part(count) {
-      var out = new Array(count);
+      var from = filled;
       var x = 0, y = 0, dx = 0, dy = 0;
       for (var i = 0; i < count; i++) {
         var sx = next(), sy = next();
@@ -93,23 +97,41 @@
           x = (x + dx) | 0;
           y = (y + dy) | 0;
         }
-        out[i] = [x / SCALE, y / SCALE];
+        coords[filled++] = x / SCALE;
+        coords[filled++] = y / SCALE;
       }
-      return out;
+      return coords.subarray(from, filled);
     }
     var geoms = new Array(nGeoms);
     p = 0;
     for (g = 0; g < nGeoms; g++) {
       if (bytes[types + g] === 0) {
-        geoms[g] = { t: "P", c: part(counts[p])[0] };
-        p += 1;
+        var xy = part(counts[p++]);
+        geoms[g] = { t: "P", c: [xy[0], xy[1]] };
       } else {
         var lines = new Array(partsOf[g]);
         for (var k = 0; k < lines.length; k++) lines[k] = part(counts[p++]);
-        geoms[g] = { t: "L", c: lines };
+        geoms[g] = line(lines);
       }
     }
     return geoms;
+  }
+
+  /** A line geometry over flat [lon, lat, ...] parts, its nested `c` made when first read. */
+  function line(parts) {
+    var geom = { t: "L" }, nested = null;
+    Object.defineProperty(geom, "parts", { value: parts });
+    Object.defineProperty(geom, "c", { enumerable: true, get: function () {
+      if (!nested) {
+        nested = parts.map(function (xy) {
+          var out = new Array(xy.length / 2);
+          for (var i = 0; i < out.length; i++) out[i] = [xy[2 * i], xy[2 * i + 1]];
+          return out;
+        });
+      }
+      return nested;
+    } });
+    return geom;
   }
 
   /** The document from its text streams' bytes: a layout line, the head, then each event
@@ -205,7 +227,8 @@
   /** Events drawn as one feature: the same geometry, origin, kind, confidence and precision,
    * so that no event is ever drawn with another's geometry or style. */
   function featureKey(ev) {
-    return [ev.geom, ev.travel, ev.kind, ev.confidence, ev.precision].join(" ");
+    var travel = ev.travel === null || ev.travel === undefined ? "" : ev.travel;  // as join() writes it
+    return ev.geom + " " + travel + " " + ev.kind + " " + ev.confidence + " " + ev.precision;
   }
 
   /** Actors by folded key with their display name and number of events, most frequent first. */

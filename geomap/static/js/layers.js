@@ -27,18 +27,22 @@
     return Math.min(14, 3 + 2.5 * (Math.sqrt(Math.max(n, 1)) - 1));
   }
 
-  /** A route's parts and, for a part running past ±180° (joined across the antimeridian), its
-   * copy one world over, so the line is whole whichever copy of the world is in view. */
+  /** A route's parts (flat [lon, lat, ...] arrays) and, for a part running past ±180° (joined
+   * across the antimeridian), its copy one world over, so the line is whole whichever copy of
+   * the world is in view. */
   function wrapped(parts) {
     var copies = [];
     parts.forEach(function (part) {
       var west = Infinity, east = -Infinity;
-      for (var i = 0; i < part.length; i++) {
-        if (part[i][0] < west) west = part[i][0];
-        if (part[i][0] > east) east = part[i][0];
+      for (var i = 0; i < part.length; i += 2) {
+        if (part[i] < west) west = part[i];
+        if (part[i] > east) east = part[i];
       }
       [[east > 180, -360], [west < -180, 360]].forEach(function (shift) {
-        if (shift[0]) copies.push(part.map(function (c) { return [c[0] + shift[1], c[1]]; }));
+        if (!shift[0]) return;
+        var copy = Float64Array.from(part);
+        for (var k = 0; k < copy.length; k += 2) copy[k] += shift[1];
+        copies.push(copy);
       });
     });
     return parts.concat(copies);
@@ -54,14 +58,14 @@
     return 256 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI));
   }
 
-  /** Parts of lon/lat pairs as flat arrays of zoom-0 pixels, with their pixel bounding box. */
+  /** Flat lon/lat parts as flat arrays of zoom-0 pixels, with their pixel bounding box. */
   function projectParts(parts) {
     var box = [Infinity, Infinity, -Infinity, -Infinity];
     var out = parts.map(function (part) {
-      var xy = new Float64Array(part.length * 2);
-      for (var i = 0; i < part.length; i++) {
-        var x = worldX(part[i][0]), y = worldY(part[i][1]);
-        xy[2 * i] = x; xy[2 * i + 1] = y;
+      var xy = new Float64Array(part.length);
+      for (var i = 0; i < part.length; i += 2) {
+        var x = worldX(part[i]), y = worldY(part[i + 1]);
+        xy[i] = x; xy[i + 1] = y;
         if (x < box[0]) box[0] = x;
         if (y < box[1]) box[1] = y;
         if (x > box[2]) box[2] = x;
@@ -106,6 +110,17 @@
     return text ? String(text).split(/[, ]+/).map(Number).filter(function (n) { return n >= 0; }) : [];
   }
 
+  /** The dash that, stroked with flat ends, covers what `dash` covers with round ends
+   * `width` wide: each dash longer by the width, each gap shorter (solid when they close). */
+  function flatDash(dash, width) {
+    var pairs = dash.length % 2 ? dash.concat(dash) : dash, out = [], open = false;
+    for (var i = 0; i < pairs.length; i += 2) {
+      out.push(pairs[i] + width, Math.max(0, pairs[i + 1] - width));
+      open = open || pairs[i + 1] > width;
+    }
+    return open ? out : [];
+  }
+
   var BATCH = 300;  // routes in view past which lines of one style are stroked together
   var CHUNK = 64;    // routes in one stroke at most (a longer path rasterises more slowly)
 
@@ -120,35 +135,40 @@
   /** A flat pixel array simplified as Leaflet simplifies a polyline (smoothFactor 1): the
    * vertices more than a pixel from the last kept, then Douglas-Peucker to within a pixel. */
   function simplify(pts) {
-    var keep = kept(pts), out = new Float64Array(keep.length * 2);
-    keep.forEach(function (v, k) { out[2 * k] = pts[2 * v]; out[2 * k + 1] = pts[2 * v + 1]; });
-    return out;
-  }
-
-  function kept(pts) {
-    var n = pts.length / 2, near = [0], i;
+    var n = pts.length / 2, near = new Int32Array(n), m = 1, i;
     for (i = 1; i < n; i++) {
-      var j = near[near.length - 1];
+      var j = near[m - 1];
       var dx = pts[2 * i] - pts[2 * j], dy = pts[2 * i + 1] - pts[2 * j + 1];
-      if (dx * dx + dy * dy > 1 || i === n - 1) near.push(i);
+      if (dx * dx + dy * dy > 1 || i === n - 1) near[m++] = i;
     }
-    if (near.length < 3) return near;
-    var mark = new Uint8Array(near.length), stack = [0, near.length - 1];
-    mark[0] = mark[near.length - 1] = 1;
-    while (stack.length) {
-      var last = stack.pop(), first = stack.pop();
-      var ax = pts[2 * near[first]], ay = pts[2 * near[first] + 1];
-      var bx = pts[2 * near[last]] - ax, by = pts[2 * near[last] + 1] - ay;
-      var len = bx * bx + by * by, worst = 1, at = -1;
-      for (i = first + 1; i < last; i++) {
-        var px = pts[2 * near[i]] - ax, py = pts[2 * near[i] + 1] - ay;
-        var t = len ? Math.max(0, Math.min(1, (px * bx + py * by) / len)) : 0;
-        var ex = px - t * bx, ey = py - t * by, d = ex * ex + ey * ey;
-        if (d > worst) { worst = d; at = i; }
+    var mark = new Uint8Array(m), kept = m;
+    mark.fill(1);
+    if (m >= 3) {
+      mark.fill(0);
+      mark[0] = mark[m - 1] = 1;
+      kept = 2;
+      var stack = [0, m - 1];
+      while (stack.length) {
+        var last = stack.pop(), first = stack.pop();
+        var ax = pts[2 * near[first]], ay = pts[2 * near[first] + 1];
+        var bx = pts[2 * near[last]] - ax, by = pts[2 * near[last] + 1] - ay;
+        var len = bx * bx + by * by, worst = 1, at = -1;
+        for (i = first + 1; i < last; i++) {
+          var px = pts[2 * near[i]] - ax, py = pts[2 * near[i] + 1] - ay;
+          var t = len ? Math.max(0, Math.min(1, (px * bx + py * by) / len)) : 0;
+          var ex = px - t * bx, ey = py - t * by, d = ex * ex + ey * ey;
+          if (d > worst) { worst = d; at = i; }
+        }
+        if (at >= 0) { mark[at] = 1; kept++; stack.push(first, at, at, last); }
       }
-      if (at >= 0) { mark[at] = 1; stack.push(first, at, at, last); }
     }
-    return near.filter(function (v, k) { return mark[k]; });
+    var out = new Float64Array(2 * kept);
+    for (var k = 0, o = 0; k < m; k++) {
+      if (!mark[k]) continue;
+      out[o++] = pts[2 * near[k]];
+      out[o++] = pts[2 * near[k] + 1];
+    }
+    return out;
   }
 
   /** One stroke [colour, width, dash, alpha, parts or a list of them]: what `add` traces of
@@ -190,35 +210,42 @@
       var origin = map.getPixelOrigin();
       var west = (b.min.x + origin.x) / scale, north = (b.min.y + origin.y) / scale;
       var east = (b.max.x + origin.x) / scale, south = (b.max.y + origin.y) / scale;
-      var drawn = [];
+      /* Paths projected and simplified for this view are kept until the view changes: a
+       * filter change, a hover or the trail only strokes again. */
+      var view = scale + " " + origin.x + " " + origin.y;
+      if (this._pathsView !== view) { this._pathsView = view; this._paths = new Map(); }
+      var paths = this._paths, drawn = [];
       this.options.source().forEach(function (f) {
         var look = f.look, box = f.xy && f.xy.box;
         if (!look || box[0] > east || box[2] < west || box[1] > south || box[3] < north) return;
-        var parts = f.xy.parts.map(function (xy) {
+        var parts = paths.get(f);
+        if (!parts) paths.set(f, parts = f.xy.parts.map(function (xy) {
           var pts = new Float64Array(xy.length);
           for (var i = 0; i < xy.length; i += 2) {
             pts[i] = xy[i] * scale - origin.x;
             pts[i + 1] = xy[i + 1] * scale - origin.y;
           }
           return simplify(pts);
-        });
+        }));
         drawn.push({ look: look, parts: parts, alpha: f.fading || 1, lit: f.lit });
       });
       /* Each route's halo under its line, in order, so crossing lines stay apart; past a few
-       * hundred, one stroke per style and no halos (under a batch of lines they would only
-       * pale the ground beneath all of them, at half the cost of drawing). Arrowheads go over
-       * every line, as Leaflet drew the decorators'. */
+       * hundred, one stroke per style, no halos (under a batch of lines they would only pale
+       * the ground beneath all of them, at half the cost of drawing) and flat ends and corners
+       * with dashes lengthened to cover as much (round ones, lost in the crowd, make it 20-80%
+       * slower to rasterise). Arrowheads go over every line, as Leaflet drew the decorators'. */
       var strokes = [], heads = [], halos = drawn.length <= BATCH;
       drawn.forEach(function (d) {
         if (d.look.halo && halos) strokes.push(["#fff", d.look.width + 3, [], 0.7 * d.alpha, d.parts]);
-        strokes.push([d.look.color, d.look.width + (d.lit ? 3 : 0), d.look.dash,
+        var width = d.look.width + (d.lit ? 3 : 0);
+        strokes.push([d.look.color, width, halos ? d.look.dash : flatDash(d.look.dash, width),
           d.look.opacity * d.alpha, d.parts]);
         heads.push([d.look.color, 2.5, [], 0.9 * d.alpha, d.parts]);
       });
       if (!halos) strokes = batch(strokes);
       ctx.save();
-      ctx.lineCap = "round";
-      ctx.lineJoin = "round";
+      ctx.lineCap = halos ? "round" : "butt";
+      ctx.lineJoin = halos ? "round" : "bevel";
       strokes.forEach(function (st) { stroke(ctx, st, trace); });
       (drawn.length > BATCH ? batch(heads) : heads).forEach(function (st) { stroke(ctx, st, arrowHeads); });
       ctx.restore();
@@ -327,14 +354,13 @@
             renderer: renderer }));
         }
         if (ev.travel !== null) {
-          feature.travel = doc.geoms[ev.travel].c;
-          feature.xy = projectParts(feature.travel);
+          feature.xy = projectParts(doc.geoms[ev.travel].parts);
           feature.travelLook = { color: kind.color, width: 1.5, opacity: 0.9, dash: [4, 5],
             halo: false };
           lines.push(feature);
         }
       } else {
-        feature.xy = projectParts(wrapped(geom.c));
+        feature.xy = projectParts(wrapped(geom.parts));
         feature.color = kind.color;
         feature.width = 3;
         feature.routeLook = { color: kind.color, width: 3, opacity: 0.95, dash: dashOf(style.dash),
@@ -367,14 +393,15 @@
       feature.look = on ? feature.routeLook || feature.travelLook || null : null;
     }
 
-    var byKey = Object.create(null);
+    var byKey = new Map();
     var features = [];
     var featureOf = new Array(events.length);
     events.forEach(function (ev) {
       var key = doc.geoms[ev.geom].t === "P" ? geomapDecode.featureKey(ev) : "route " + ev.geom;
-      if (!byKey[key]) { byKey[key] = makeFeature(ev, key); features.push(byKey[key]); }
-      byKey[key].events.push(ev);
-      featureOf[ev.index] = byKey[key];
+      var f = byKey.get(key);
+      if (!f) { byKey.set(key, f = makeFeature(ev, key)); features.push(f); }
+      f.events.push(ev);
+      featureOf[ev.index] = f;
     });
     features.forEach(function (f, i) { f.events.sort(geomapDecode.byDate); f.order = i; });
 
@@ -454,27 +481,31 @@
         var on = place.features.filter(function (f) { return f.onMap; });
         place.on = on;
         if (!on.length) return;
-        var perKind = Object.create(null);
-        var count = 0;
-        on.forEach(function (f) {
-          perKind[f.kind] = (perKind[f.kind] || 0) + f.shown.length;
-          count += f.shown.length;
-        });
         points.push({ type: "Feature", geometry: { type: "Point", coordinates: place.coords },
-          properties: { place: place.index, count: count, kinds: perKind } });
+          properties: { place: place.index } });
       });
-      /* extent 256 makes supercluster's zoom levels and pixel radius Leaflet's. */
-      index = new Supercluster({ radius: CLUSTER_RADIUS, extent: 256, maxZoom: CLUSTER_MAX_ZOOM,
-        map: function (p) { return { count: p.count, kinds: Object.assign({}, p.kinds) }; },
-        reduce: function (acc, p) {
-          acc.count += p.count;
-          Object.keys(p.kinds).forEach(function (k) { acc.kinds[k] = (acc.kinds[k] || 0) + p.kinds[k]; });
-        } });
+      /* extent 256 makes supercluster's zoom levels and pixel radius Leaflet's. A cluster's
+       * events by kind are summed from its places when its marker is made (`clusterHolds`), not
+       * by supercluster's map/reduce, which builds in half the time without them (and whose
+       * shallow copy let a merge add its siblings' kinds into a smaller cluster's). */
+      index = new Supercluster({ radius: CLUSTER_RADIUS, extent: 256, maxZoom: CLUSTER_MAX_ZOOM });
       index.load(points);
       Object.keys(clusterMarkers).forEach(function (id) { group.removeLayer(clusterMarkers[id]); });
       clusterMarkers = Object.create(null);
       dirty = false;
       drawnKey = null;
+    }
+
+    /** The shown events of a cluster's places: {count, kinds: {kind: count}}. */
+    function clusterHolds(id) {
+      var holds = { count: 0, kinds: Object.create(null) };
+      index.getLeaves(id, Infinity).forEach(function (leaf) {
+        places[leaf.properties.place].on.forEach(function (f) {
+          holds.kinds[f.kind] = (holds.kinds[f.kind] || 0) + f.shown.length;
+          holds.count += f.shown.length;
+        });
+      });
+      return holds;
     }
 
     /** What a cluster holds, for its accessible name and title: "12 events, click to zoom
@@ -506,9 +537,10 @@
       if (clusterMarkers[id]) return clusterMarkers[id];
       var c = item.geometry.coordinates;
       var latlng = L.latLng(c[1], c[0]);
-      var marker = L.marker(latlng, { icon: clusterIcon(item.properties), keyboard: true,
+      var holds = clusterHolds(id);
+      var marker = L.marker(latlng, { icon: clusterIcon(holds), keyboard: true,
         riseOnHover: true, zIndexOffset: 1000 });
-      var name = clusterName(item.properties);
+      var name = clusterName(holds);
       marker.geomapCluster = item;
       marker.on("add", function () {
         marker.getElement().setAttribute("aria-label", name);
@@ -706,8 +738,10 @@
       if (!feature.shape) {
         feature.shape = feature.latlng ? { getLatLng: function () { return feature.latlng; } }
           : { getLatLngs: function () {
-            return wrapped(feature.geom.c).map(function (part) {
-              return part.map(function (c) { return L.latLng(c[1], c[0]); });
+            return wrapped(feature.geom.parts).map(function (part) {
+              var out = [];
+              for (var i = 0; i < part.length; i += 2) out.push(L.latLng(part[i + 1], part[i]));
+              return out;
             });
           } };
       }
@@ -718,9 +752,14 @@
       var b = L.latLngBounds([]);
       list.forEach(function (f) {
         if (f.latlng) { b.extend(f.latlng); return; }
-        f.geom.c.forEach(function (part) {
-          part.forEach(function (c) { b.extend([c[1], c[0]]); });
+        var box = [Infinity, Infinity, -Infinity, -Infinity];  // west, south, east, north
+        f.geom.parts.forEach(function (part) {
+          for (var i = 0; i < part.length; i += 2) {
+            box[0] = Math.min(box[0], part[i]); box[2] = Math.max(box[2], part[i]);
+            box[1] = Math.min(box[1], part[i + 1]); box[3] = Math.max(box[3], part[i + 1]);
+          }
         });
+        if (box[0] <= box[2]) b.extend([box[1], box[0]]).extend([box[3], box[2]]);
       });
       return b;
     }

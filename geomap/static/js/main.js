@@ -140,7 +140,7 @@ geomapPage.start(function (page, doc) {
   /* ---- Filtering ---- */
 
   /* Indexes of the events by date, sorted once (the list's order), and of each feature's. */
-  var byDate = Int32Array.from(events.slice().sort(decode.byDate), function (ev) { return ev.index; });
+  var byDate = geomapTime.orderBy(events, ["start", "end"]);  // decode.byDate's order
   var indexesOf = new Map(layers.features.map(function (f) {
     return [f, Int32Array.from(f.events, function (ev) { return ev.index; })];
   }));

@@ -343,11 +343,31 @@
   /* ---- The shown events, kept up to date one brush step at a time ---- */
 
   function sortedBy(events, key) {
-    var order = new Int32Array(events.length);
-    for (var i = 0; i < order.length; i++) order[i] = i;
-    return Array.prototype.slice.call(order).sort(function (a, b) {
-      var x = events[a][key], y = events[b][key];
-      return x < y ? -1 : x > y ? 1 : a - b;
+    return Array.prototype.slice.call(orderBy(events, [key]));
+  }
+
+  /** The indexes of `events` ordered by these string fields in turn, then by index (as a
+   * comparator of `<` on the strings would order them): each field is ranked once, so the
+   * sort compares numbers in typed arrays, not strings in objects. */
+  function orderBy(events, keys) {
+    var n = events.length;
+    var ranks = keys.map(function (key) {
+      var distinct = new Map(), i;
+      for (i = 0; i < n; i++) distinct.set(events[i][key], 0);
+      var values = Array.from(distinct.keys()).sort(function (x, y) { return x < y ? -1 : x > y ? 1 : 0; });
+      values.forEach(function (v, r) { distinct.set(v, r); });
+      var rank = new Float64Array(n);
+      for (i = 0; i < n; i++) rank[i] = distinct.get(events[i][key]);
+      return rank;
+    });
+    var order = new Int32Array(n);
+    for (var i = 0; i < n; i++) order[i] = i;
+    return order.sort(function (a, b) {
+      for (var k = 0; k < ranks.length; k++) {
+        var d = ranks[k][a] - ranks[k][b];
+        if (d) return d;
+      }
+      return a - b;
     });
   }
 
@@ -446,6 +466,6 @@
     binUpdate: binUpdate,
     brushRange: brushRange, rangePixels: rangePixels, wholeAxis: wholeAxis, steps: steps,
     windowAt: windowAt, monthsBetween: monthsBetween, moveEdge: moveEdge, lanes: lanes,
-    rangeLabel: rangeLabel, selection: selection
+    rangeLabel: rangeLabel, selection: selection, orderBy: orderBy
   };
 });

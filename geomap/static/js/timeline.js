@@ -193,9 +193,8 @@
       var laneCount = lane.reduce(function (a, b) { return Math.max(a, b + 1); }, 1);
       var h = Math.max(2, Math.min(9, Math.floor((PLOT - 4) / laneCount) - 1));
       var pitch = h + 1;
-      var order = events.slice().sort(geomapDecode.byDate);
-      order.forEach(function (ev) {
-        var i = ev.index, s = spans[i];
+      T.orderBy(events, ["start", "end"]).forEach(function (i) {  // decode.byDate's order
+        var ev = events[i], s = spans[i];
         var kind = ctx.kinds[ev.kind];
         var w = Math.max(3, rights[i] - lefts[i]);
         var y = PLOT - 2 - (lane[i] + 1) * pitch;
