@@ -291,17 +291,12 @@ def map_payload(assembly: Assembly, title: str, map_name: str, gazetteer=None) -
     out once per distinct value. ``gazetteer`` adds its country-kind places' names to what the
     panel's "within" accepts; by default ``assembly.gazetteer``.
     """
-    import gc
+    from .bulk import collector_paused
 
     if gazetteer is None:
         gazetteer = getattr(assembly, "gazetteer", None)
-    collecting = gc.isenabled()
-    gc.disable()  # millions of small lists, none of them cyclic: no collection to wait for
-    try:
+    with collector_paused():
         return _payload(assembly, title, map_name, gazetteer)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
