@@ -25,7 +25,8 @@ EVENT_FIELDS = (
     "evidence", "precision",
 )
 
-#: A geometry as plain data: ``("P", (lon, lat))`` or ``("L", ((lon, lat), ...), ...)`` parts.
+#: A geometry as plain data: ``("P", (lon, lat))``, or ``("L", part, ...)`` with each part a
+#: sequence of ``(lon, lat)`` (from routes, an ``(n, 2)`` float64 array).
 Shape = tuple
 
 
@@ -87,7 +88,7 @@ class Assembly:
 
 
 def _shape(parts) -> Shape:
-    return ("L", *(tuple(part) for part in parts))
+    return ("L", *parts)
 
 
 def geometry_of(shape: Shape):
@@ -134,10 +135,9 @@ def _assembled(records, sources, vocabulary, cache, progress) -> Assembly:
             found = ends[id(stops)] = _route_key(mode, stops)[1]
         keys.append((mode, found))
     distinct = sorted({key for key in keys if key is not None})
-    paths = route_paths(distinct, cache, progress)
-    lines = {}
-    for i, key in enumerate(distinct):
-        lines[key], paths[i] = _shape(paths[i]), None  # each path's lists freed once copied
+    paths = route_paths(distinct, cache, progress, arrays=True)
+    lines = {key: _shape(parts) for key, parts in zip(distinct, paths, strict=True)}
+    del paths
     texts = {key: _key_text(key) for key in distinct}
     sea = [key for key in distinct if key[0] == "sea"]
     straits = {

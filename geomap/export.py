@@ -75,9 +75,11 @@ def _citation_text(citations: list[dict]) -> str:
 
 def _geojson_geometry(shape) -> dict:
     """A plain ``Shape`` as an RFC 7946 geometry (parts split at ±180, as ``routes`` made them)."""
+    import numpy as np
+
     if shape[0] == "P":
         return {"type": "Point", "coordinates": list(shape[1])}
-    parts = [list(map(list, part)) for part in shape[1:]]
+    parts = [np.asarray(part, dtype=float).tolist() for part in shape[1:]]
     if len(parts) == 1:
         return {"type": "LineString", "coordinates": parts[0]}
     return {"type": "MultiLineString", "coordinates": parts}

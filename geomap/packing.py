@@ -298,16 +298,20 @@ def pack(payload: dict, chunk_chars: int = CHUNK_CHARS) -> list[Chunk]:
 
     The geometries are encoded and every stream compressed in threads (numpy and zlib-ng let go
     of the GIL) while this thread writes the next text stream's JSON, so a large map takes
-    about the time of its JSON or of its compression, whichever is longer, on two cores.
+    about the time of its JSON or of its compression, whichever is longer, on two cores. The
+    cyclic collector is paused meanwhile (the blocks of rows it allocates would otherwise
+    set off a full collection over every record still alive: 0.4 s at 100,000 events).
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     from zlib_ng import zlib_ng
 
+    from .bulk import collector_paused
+
     if chunk_chars <= 0 or chunk_chars % 4:
         raise ValueError("chunk_chars must be a positive multiple of 4")
     kinds = ["geoms"]
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool, collector_paused():
         futures = [pool.submit(_compressed_geoms, payload["geoms"])]
         for stream in _streams_of(_text_lines(payload)):
             pending = [f for f in futures[1:] if not f.done()]

@@ -121,7 +121,8 @@ def geometries(shapes: list[Shape]) -> Geometries:
     within Web Mercator's latitudes as routed; any other line through ``_joined``, its
     longitudes rounded to 5 decimals.
 
-    Every coordinate goes into flat arrays once, with no list per point.
+    Every coordinate goes into flat arrays once, with no list per point: a part that is an
+    ``(n, 2)`` array (as routes are) is copied whole.
     """
     import numpy as np
 
@@ -130,11 +131,17 @@ def geometries(shapes: list[Shape]) -> Geometries:
     raw = [part for s in shapes for part in (((s[1],),) if s[0] == "P" else s[1:])]
     parts = np.fromiter((len(s) - 1 if s[0] == "L" else 1 for s in shapes), np.int64, n)
     counts = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
-    coords = np.fromiter(
-        itertools.chain.from_iterable(itertools.chain.from_iterable(raw)),
-        dtype=np.float64, count=2 * int(counts.sum()),
-    ).reshape(-1, 2)
     point_starts = np.concatenate([[0], np.cumsum(counts)])
+    coords = np.empty((int(point_starts[-1]), 2), dtype=np.float64)
+    of_points = np.repeat(types == 0, parts)  # each part: is it a point's?
+    coords[point_starts[:-1][of_points]] = np.fromiter(
+        itertools.chain.from_iterable(s[1] for s in shapes if s[0] == "P"), dtype=np.float64,
+        count=2 * (n - int(np.count_nonzero(types))),
+    ).reshape(-1, 2)
+    for k in np.flatnonzero(~of_points).tolist():
+        at, count = int(point_starts[k]), int(counts[k])
+        if count:
+            coords[at:at + count] = raw[k]
     part_starts = np.concatenate([[0], np.cumsum(parts)])
     # a line is drawn as routed when it is one part, not empty, within Mercator's latitudes
     as_routed = types == 0

@@ -143,7 +143,7 @@ def _drawn(shape):
 
     if shape[0] == "P":
         return {"t": "P", "c": list(shape[1])}
-    parts = [list(part) for part in shape[1:]]
+    parts = [[tuple(map(float, point)) for point in part] for part in shape[1:]]
     if len(parts) == 1 and parts[0] and all(abs(lat) <= MERCATOR_MAX_LAT for _, lat in parts[0]):
         return {"t": "L", "c": [[list(point) for point in parts[0]]]}
     parts = join_antimeridian(clip_polar(parts) or parts)
@@ -168,11 +168,21 @@ _shape = st.one_of(
 )
 
 
+def _as_arrays(shape):
+    """A line's parts as (n, 2) float64 arrays, as assembly holds routes."""
+    import numpy as np
+
+    if shape[0] == "P":
+        return shape
+    return ("L", *(np.array(part, dtype=np.float64).reshape(-1, 2) for part in shape[1:]))
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_shape, max_size=8))
-def test_geometries_are_the_shapes_as_drawn(shapes):
+@given(st.lists(st.tuples(_shape, st.booleans()), max_size=8))
+def test_geometries_are_the_shapes_as_drawn(drawn):
     from geomap.payload import geometries
 
+    shapes = [_as_arrays(shape) if arrays else shape for shape, arrays in drawn]
     table = geometries(shapes)
     assert len(table) == len(shapes)
     assert list(table) == [_drawn(shape) for shape in shapes]

@@ -60,6 +60,21 @@ def test_a_batch_reads_hits_and_computes_only_misses(cache, monkeypatch):
     assert len(_rows(cache.directory)) == 3
 
 
+def test_paths_as_arrays_hold_the_same_points_whether_computed_or_stored(cache):
+    """``arrays=True`` (what assembly reads) gives each part as an (n, 2) float64 array with
+    the very points of the tuples, on a miss (computed) and on a hit (decoded)."""
+    import numpy as np
+
+    wanted = [("air", ((170.0, 10.0), (-170.0, 20.0))), ("sea", GULF_TO_CARDON)]
+    computed = cache.paths(wanted, arrays=True)
+    stored = RouteCache(cache.directory).paths(wanted, arrays=True)
+    as_tuples = RouteCache(cache.directory).paths(wanted)
+    for parts in (computed, stored):
+        assert [[p.shape[1] for p in path] for path in parts] == [[2] * len(t) for t in as_tuples]
+        assert all(p.dtype == np.float64 for path in parts for p in path)
+        assert [[list(map(tuple, p.tolist())) for p in path] for path in parts] == as_tuples
+
+
 def test_key_includes_mode_stops_and_versions(cache):
     route_path("sea", GULF_TO_CARDON, cache)
     route_path("air", GULF_TO_CARDON, cache)
@@ -75,6 +90,9 @@ def test_paths_are_stored_exactly():
     parts = routes.geodesic_path(((170.0, 10.0), (-170.0, 20.0)))  # two parts, antimeridian
     assert len(parts) == 2
     assert decode_paths([encode_path(parts)], [((170.0, 10.0), (-170.0, 20.0))]) == [parts]
+    arrays = decode_paths([encode_path(parts)], [((170.0, 10.0), (-170.0, 20.0))], arrays=True)
+    assert [list(map(tuple, part.tolist())) for part in arrays[0]] == parts
+    assert encode_path(arrays[0]) == encode_path(parts)
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, b"\xff\xfe" * 3000,
