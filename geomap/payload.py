@@ -138,10 +138,10 @@ def geometries(shapes: list[Shape]) -> Geometries:
         itertools.chain.from_iterable(s[1] for s in shapes if s[0] == "P"), dtype=np.float64,
         count=2 * (n - int(np.count_nonzero(types))),
     ).reshape(-1, 2)
-    for k in np.flatnonzero(~of_points).tolist():
-        at, count = int(point_starts[k]), int(counts[k])
-        if count:
-            coords[at:at + count] = raw[k]
+    lines = [raw[k] for k in np.flatnonzero(~of_points & (counts > 0)).tolist()]
+    if lines:
+        coords[~np.repeat(of_points, counts)] = np.concatenate(
+            [np.asarray(part, dtype=np.float64).reshape(-1, 2) for part in lines])
     part_starts = np.concatenate([[0], np.cumsum(parts)])
     # a line is drawn as routed when it is one part, not empty, within Mercator's latitudes
     as_routed = types == 0
@@ -337,9 +337,16 @@ def _payload(assembly: Assembly, title: str, map_name: str, gazetteer) -> dict:
     areas_memo = dict(zip(points, areas_containing(points, areas), strict=True))
 
     name_memo: dict[tuple[str, ...], list[int]] = {}
+    name_ref: dict[str, int] = {}  # each distinct name as written, cleaned and numbered once
+
+    def ref_of(item: str) -> int:
+        ref = name_ref[item] = add_name(clean_text(item))
+        return ref
 
     def name_refs(items: tuple[str, ...]) -> list[int]:
-        refs = name_memo[items] = [add_name(clean_text(item)) for item in items]
+        refs = name_memo[items] = [
+            name_ref[item] if item in name_ref else ref_of(item) for item in items
+        ]
         return refs
 
     def place_refs(stops) -> list[int]:
