@@ -105,7 +105,7 @@ def render_map(
     """
     from .assets import resolve_assets
     from .output import check_output, write_atomic
-    from .render import DEFAULT_TILES, DEFAULT_TITLE, render_html
+    from .render import DEFAULT_TILES, DEFAULT_TITLE, render_pieces
 
     check_output(output, data_dir=data_dir)  # refuse before the work, not after
     assets = resolve_assets() if self_contained else None
@@ -114,14 +114,13 @@ def render_map(
     if tiles is None:
         tiles = "none" if self_contained else DEFAULT_TILES
     title = title or str(selection.dataset.package.get("title") or "") or DEFAULT_TITLE
-    page = render_html(assembly, title=title, tiles=tiles, assets=assets)
-    data = page.encode("utf-8")
-    path = write_atomic(output, data, data_dir=data_dir)
+    pieces = render_pieces(assembly, title=title, tiles=tiles, assets=assets)
+    path = write_atomic(output, pieces, data_dir=data_dir)
     return MapSummary(
         path=path,
         events=len(assembly),
         sources=len(cited_sources(assembly.records)),
-        size=len(data),
+        size=sum(map(len, pieces)),
     )
 
 

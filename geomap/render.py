@@ -87,16 +87,16 @@ def _inline_assets(page: str, assets: dict[str, bytes]) -> str:
     return page
 
 
-def payload_elements(payload: dict) -> str:
+def payload_elements(payload: dict) -> list[bytes]:
     """The payload as ``<script type="application/octet-stream">`` elements of base64
-    (``packing``): no character of the data can end or change the element."""
+    (``packing``), one per chunk: no character of the data can end or change the element."""
     from .packing import pack
 
-    return "".join(
+    return [
         f'<script type="application/octet-stream" id="geomap-data-{n}" '
-        f'data-stream="{chunk.stream}" data-kind="{chunk.kind}">{chunk.text}</script>'
+        f'data-stream="{chunk.stream}" data-kind="{chunk.kind}">{chunk.text}</script>'.encode()
         for n, chunk in enumerate(pack(payload))
-    )
+    ]
 
 
 def tile_provider_name(tiles: str) -> str:
@@ -152,6 +152,23 @@ def render_html(
     With ``assets`` (verified bytes by name, see ``assets.resolve_assets``), or with
     ``self_contained``, every script, style and image is inlined: the page needs no network.
     """
+    pieces = render_pieces(assembly, title, tiles, self_contained=self_contained, assets=assets)
+    return b"".join(pieces).decode("utf-8")
+
+
+def render_pieces(
+    assembly: Assembly,
+    title: str = DEFAULT_TITLE,
+    tiles: str = DEFAULT_TILES,
+    *,
+    self_contained: bool = False,
+    assets: dict[str, bytes] | None = None,
+) -> list[bytes]:
+    """``render_html``'s page as UTF-8 pieces to write one after the other: the page before
+    the data, each payload element, the page after it. A large map's tens of megabytes of
+    base64 are then never copied into one string, nor passed over by the page's rewriting
+    (SRI hashes, inlined assets, the viewport), which only concerns the page around them.
+    """
     import folium
     from branca.element import MacroElement
     from jinja2 import Template
@@ -193,13 +210,20 @@ def render_html(
         "TITLE": html.escape(clean_text(title)),
         "CSS": _static("geomap.css"),
         "BASEMAP": _static("countries.geojson").strip(),
-        "DATA": payload_elements(map_payload(assembly, title, fmap.get_name())),
         "SCRIPT": page_script(),
     }
     found = _PLACEHOLDER.findall(page)
-    if sorted(found) != sorted(values):
+    if sorted(found) != sorted([*values, "DATA"]):
         raise RuntimeError(f"unexpected placeholders in the folium page: {found}")
-    page = _add_integrity(_PLACEHOLDER.sub(lambda m: values[m.group(1)], page))
-    page = _accessible(page)
-    return page if assets is None else _inline_assets(page, assets)
+    # split before any value goes in, so that no text of a value can be taken for the data's
+    # place; the page is then rewritten around the data, as one page would be
+    before, after = (
+        _add_integrity(_PLACEHOLDER.sub(lambda m: values[m.group(1)], part))
+        for part in page.split("@@GEOMAP_DATA@@")
+    )
+    before = _accessible(before)
+    if assets is not None:
+        before, after = _inline_assets(before, assets), _inline_assets(after, assets)
+    data = payload_elements(map_payload(assembly, title, fmap.get_name()))
+    return [before.encode("utf-8"), *data, after.encode("utf-8")]
 
