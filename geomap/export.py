@@ -15,7 +15,6 @@ with every value HTML-escaped, so a KML viewer never shows markup or links from 
 from __future__ import annotations
 
 import html
-import json
 import os
 from pathlib import Path
 
@@ -38,13 +37,10 @@ def _clean(value):
     return clean_text(value) if isinstance(value, str) else value
 
 
-def _citations(assembly: Assembly, event) -> list[dict]:
-    """The event's sources with their own quote, where ``citations.csv`` gives one."""
-    quotes = {c.source: c for c in event.citations}
-    out = []
-    for sid in event.sources:
-        row = assembly.source_rows[sid]
-        citation = {
+def _source_fields(assembly: Assembly) -> dict[str, dict]:
+    """Each source's cleaned fields as a citation lists them, worked out once per source."""
+    return {
+        sid: {
             "id": _clean(sid),
             "title": _clean(row.get("title", "")),
             "outlet": _clean(row.get("outlet", "")),
@@ -52,6 +48,17 @@ def _citations(assembly: Assembly, event) -> list[dict]:
             "published": _clean(row.get("published", "")),
             "url": safe_url(row.get("url", "")) or "",
         }
+        for sid, row in assembly.source_rows.items()
+    }
+
+
+def _citations(fields: dict[str, dict], event) -> list[dict]:
+    """The event's sources (``fields`` from ``_source_fields``) with their own quote, where
+    ``citations.csv`` gives one."""
+    quotes = {c.source: c for c in event.citations}
+    out = []
+    for sid in event.sources:
+        citation = dict(fields[sid])
         if sid in quotes:
             citation.update(quote=_clean(quotes[sid].quote), stance=quotes[sid].stance)
         out.append(citation)
@@ -73,6 +80,12 @@ def _citation_text(citations: list[dict]) -> str:
     return "; ".join(parts)
 
 
+def _json(value) -> str:
+    from .packing import compact_json
+
+    return compact_json(value).decode("utf-8")
+
+
 def _geojson_geometry(shape) -> dict:
     """A plain ``Shape`` as an RFC 7946 geometry (parts split at ±180, as ``routes`` made them)."""
     import numpy as np
@@ -85,14 +98,14 @@ def _geojson_geometry(shape) -> dict:
     return {"type": "MultiLineString", "coordinates": parts}
 
 
-def _properties(assembly: Assembly, event, renamed: dict[str, str]) -> dict:
+def _properties(fields: dict[str, dict], event, renamed: dict[str, str]) -> dict:
     from .assemble import flat_record
 
     record = flat_record(event)
     properties = {name: _clean(record[name]) for name in PROPERTIES}
     properties["sources"] = [_clean(s) for s in event.sources]
     properties["actors"] = [_clean(a) for a in event.actors]
-    properties["citations"] = _citations(assembly, event)
+    properties["citations"] = _citations(fields, event)
     properties["origins"] = event.origins
     for name, value in event.attributes:
         properties[renamed[name]] = _clean(value)
@@ -104,17 +117,17 @@ def geojson_lines(assembly: Assembly):
     citations inlined. Each distinct geometry is encoded once and its text reused, so a route
     that a thousand events share costs one encoding, and nothing holds the whole document."""
     renamed = attribute_names(assembly)
+    fields = _source_fields(assembly)
     geometries: dict[str, str] = {}
     yield '{"type": "FeatureCollection", "features": [\n'
     for n, (event, key, shape) in enumerate(
         zip(assembly.records, assembly.shape_keys, assembly.shapes, strict=True)
     ):
         if key not in geometries:
-            geometries[key] = json.dumps(_geojson_geometry(shape), separators=(",", ":"))
-        properties = json.dumps(_properties(assembly, event, renamed), ensure_ascii=False)
+            geometries[key] = _json(_geojson_geometry(shape))
         yield (
-            ("," if n else "") + '{"type": "Feature", "id": '
-            + json.dumps(event.id, ensure_ascii=False) + ', "properties": ' + properties
+            ("," if n else "") + '{"type": "Feature", "id": ' + _json(event.id)
+            + ', "properties": ' + _json(_properties(fields, event, renamed))
             + ', "geometry": ' + geometries[key] + "}\n"
         )
     yield "]}\n"
@@ -142,8 +155,9 @@ def flat_frame(assembly: Assembly):
     for column, name in attribute_names(assembly).items():
         frame[name] = [_clean(dict(event.attributes).get(column, ""))
                        for event in assembly.records]
+    fields = _source_fields(assembly)
     frame["citations"] = [
-        _citation_text(_citations(assembly, event)) for event in assembly.records
+        _citation_text(_citations(fields, event)) for event in assembly.records
     ]
     return frame
 
