@@ -95,3 +95,26 @@ def test_airport_case_is_valid(tmp_path):
     assert "0 errors" in report
     with open(data / "places.csv", encoding="utf-8", newline="") as handle:
         assert sum(1 for _ in csv.DictReader(handle)) > 5000
+
+
+@pytest.mark.browser
+def test_page_profiler_reports_a_small_map(chromium_path, cdn_files, tmp_path, basic_data):
+    page = tmp_path / "map.html"
+    command = [str(GEOMAP)] if GEOMAP.exists() else ["geomap"]
+    rendered = subprocess.run([*command, "render", "--data", str(basic_data), "-o", str(page)],
+                              capture_output=True, text=True)
+    assert rendered.returncode == 0, rendered.stderr
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "pageprof.py"), str(page), "--profile",
+         "--repeat", "1", "--top", "5"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    figures = {line.split()[0]: float(line.split()[2]) for line in lines[:4]}
+    assert set(figures) == {"drawn", "decoded", "heap", "filter"}
+    assert figures["drawn"] > figures["decoded"] > 0 and figures["heap"] > 0
+    assert figures["filter"] > 0
+    for section in ("load_profile (self ms):", "filter_profile (self ms):"):
+        rows = lines[lines.index(section) + 1:][:5]
+        assert rows and all(float(row.split()[0]) >= 0 for row in rows)
