@@ -208,33 +208,32 @@ def flat_record(event: Event) -> dict:
     }
 
 
+def geometries_of(shapes: list[Shape | None], keys: list[str], made: dict | None = None) -> list:
+    """A shapely geometry for each shape (``None`` for none), one object per distinct key;
+    ``made`` (key -> geometry) is shared across calls when given."""
+    made = {} if made is None else made
+    out = []
+    for key, shape in zip(keys, shapes, strict=True):
+        if shape is not None and key not in made:
+            made[key] = geometry_of(shape)
+        out.append(None if shape is None else made[key])
+    return out
+
+
 def _frames(assembly: Assembly):
     import geopandas as gpd
     import pandas as pd
 
-    shapes: dict = {}
-
-    def geometry(key, shape):
-        if key not in shapes:
-            shapes[key] = geometry_of(shape)
-        return shapes[key]
-
+    made: dict = {}
     frame = pd.DataFrame.from_records(
         [flat_record(event) for event in assembly.records], columns=list(EVENT_FIELDS)
     )
     frame["travel"] = pd.Series(
-        [
-            None if shape is None else geometry(key, shape)
-            for key, shape in zip(assembly.travel_keys, assembly.travels, strict=True)
-        ],
-        dtype=object,
+        geometries_of(assembly.travels, assembly.travel_keys, made), dtype=object
     )
     frame["geom_key"] = assembly.shape_keys
     frame["travel_key"] = assembly.travel_keys
-    geometries = [
-        geometry(key, shape)
-        for key, shape in zip(assembly.shape_keys, assembly.shapes, strict=True)
-    ]
+    geometries = geometries_of(assembly.shapes, assembly.shape_keys, made)
     events = gpd.GeoDataFrame(frame, geometry=geometries, crs=CRS)
     rows = list(assembly.source_rows.values())
     columns = list(rows[0]) if rows else ["id"]
