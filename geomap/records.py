@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
+from itertools import repeat
 
 from .bulk import collector_paused
 from .gazetteer import Gazetteer, Place, fold
@@ -110,7 +111,6 @@ def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
     gazetteer = gazetteer or Gazetteer.from_rows(
         dataset.places.rows, dataset.outlines.areas() if dataset.outlines else None
     )
-    rows = dataset.events.rows
 
     def column(name: str, strip: bool = True):
         cells = dataset.events.column(name)
@@ -140,11 +140,11 @@ def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
     journeys = _journeys(dataset, gazetteer)
     carriers = carriers_of(dataset.carriers)
     carrier_names = column("carrier")
-    extra = [c for c in dict.fromkeys(dataset.events.header) if c and c not in EVENT_COLUMNS]
-    attributes = (
-        [tuple((c, row[c].strip()) for c in extra) for row in rows] if extra else [()] * len(rows)
-    )
-    none = [()] * len(rows)
+    extra = [c for c in dataset.events.columns if c and c not in EVENT_COLUMNS]
+    attributes = list(
+        zip(*(zip(repeat(c), column(c)) for c in extra), strict=True)
+    ) or [()] * len(ids)
+    none = [()] * len(ids)
     columns = {
         "id": ids,
         "date": dates,

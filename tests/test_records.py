@@ -40,7 +40,7 @@ def test_identical_stop_cells_resolve_to_the_same_places(events):
 
 def test_an_unknown_stop_is_a_place_error():
     dataset = load_dataset(FIXTURES / "basic")
-    dataset.events.rows[0] = {**dataset.events.rows[0], "places": "Atlantis"}
+    dataset.events.columns["places"][0] = "Atlantis"
     with pytest.raises(PlaceError, match="unknown place 'Atlantis'"):
         resolve(dataset)
 

@@ -1,0 +1,84 @@
+"""Rules checked column by column report exactly what the row-by-row rules they replace did."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geomap.load import parse_table
+from geomap.safety import is_formula
+from geomap.schema import COLUMNS, REQUIRED_VALUES, SLUG, SOURCES_FILE
+from geomap.validate import _check_formulas, _check_ids_and_required, _Report
+
+CELLS = st.one_of(
+    st.sampled_from([
+        "", " ", "ok", "a-b", "a--b", "A", "dup", "=1+2", "-66.9", " -66.9", "-33.95,151.18",
+        "-1+2", "+7.5", "@sum", "\tx", "\rx", "=HYPERLINK(1)",
+    ]),
+    st.text(max_size=6),
+)
+
+
+@st.composite
+def tables(draw):
+    """A table of one of the three files: all its columns, shuffled, perhaps one twice and
+    one of the dataset's own; a few rows of awkward cells."""
+    name = draw(st.sampled_from(list(COLUMNS)))
+    header = draw(st.permutations(COLUMNS[name]))
+    header += draw(st.lists(st.sampled_from([*COLUMNS[name], "extra"]), max_size=2))
+    rows = draw(st.lists(st.lists(CELLS, min_size=len(header), max_size=len(header)),
+                         max_size=6))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    return name, parse_table(out.getvalue(), Path(name))
+
+
+def _row_by_row_formulas(report, table):
+    for line, row in table.records():
+        for column, value in row.items():
+            if value and is_formula(value):
+                report.warn(table, line, column, f"{value[:40]!r} starts with {value[0]!r}, "
+                            "which a spreadsheet runs as a formula; reword it (CSV exports get "
+                            "a leading \"'\")", rule="formula-cell")
+
+
+def _row_by_row_ids_and_required(report, name, table):
+    seen: dict[str, int] = {}
+    for line, row in table.records():
+        for column in REQUIRED_VALUES[name]:
+            if not row[column].strip():
+                report.error(table, line, column, "empty; a value is required")
+        if name == SOURCES_FILE and not row["title"].strip() and not row["url"].strip():
+            report.error(table, line, "title", "empty; a value is required")
+        rid = row["id"].strip()
+        if rid and not SLUG.match(rid):
+            report.error(table, line, "id",
+                         f"{rid!r} is not a slug: lowercase letters, digits and single hyphens")
+        if rid in seen:
+            report.error(table, line, "id", f"duplicate id {rid!r} (first on line {seen[rid]})")
+        elif rid:
+            seen[rid] = line
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables())
+def test_formula_cells_are_found_as_row_by_row(case):
+    _, table = case
+    fast, slow = _Report(), _Report()
+    _check_formulas(fast, table)
+    _row_by_row_formulas(slow, table)
+    assert fast.problems == slow.problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables())
+def test_ids_and_required_values_are_checked_as_row_by_row(case):
+    name, table = case
+    fast, slow = _Report(), _Report()
+    _check_ids_and_required(fast, name, table)
+    _row_by_row_ids_and_required(slow, name, table)
+    assert fast.problems == slow.problems
