@@ -485,3 +485,16 @@ def test_a_column_is_every_rows_value_in_file_order(tmp_path):
     table = parse_table("id,name\na,Caracas\n\nb,Tehran\n", tmp_path / "t.csv")
     assert table.column("name") == ["Caracas", "Tehran"]
     assert table.column("note") == ["", ""]  # a column the header lacks
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["", "2020", "visit", "a; b", "é"]), max_size=40))
+def test_a_column_holds_each_repeated_value_once(values):
+    """Equal cells of a column that repeats itself are one object; a column whose values all
+    differ is kept as read."""
+    text = "kind,n\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values))
+    table = parse_table(text, Path("t.csv"))
+    assert table.column("kind") == values
+    assert len({id(v) for v in table.column("kind")}) == len(set(values))
+    assert table.column("n") == [str(i) for i in range(len(values))]
