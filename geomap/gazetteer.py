@@ -71,6 +71,9 @@ def coordinate_problem(lat: float, lon: float) -> str | None:
     return None
 
 
+_UNSEEN = object()
+
+
 class Gazetteer:
     """Places by id, name and alias; built from the rows of ``places.csv``."""
 
@@ -112,10 +115,9 @@ class Gazetteer:
     def lookup(self, stop: str) -> Place | None:
         """The place a stop names, or ``None`` (each distinct text is looked up once: validation
         and resolution ask for the same stops, and large datasets repeat them)."""
-        try:
-            return self._found[stop]
-        except KeyError:
-            pass
+        place = self._found.get(stop, _UNSEEN)
+        if place is not _UNSEEN:
+            return place
         place = None
         pid = self._keys.get(fold(stop))
         if pid is not None:
