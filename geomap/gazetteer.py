@@ -31,9 +31,10 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
-    """A resolved stop. ``id`` is empty for a literal coordinate pair."""
+    """A resolved stop. ``id`` is empty for a literal coordinate pair. Slots, not a ``__dict__``:
+    a large dataset's literal ``lat,lon`` stops make tens of thousands of places."""
 
     id: str
     name: str

