@@ -119,7 +119,7 @@ def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
 
     def per_cell(cells: list[str], make) -> list:
         made = {cell: make(cell) for cell in dict.fromkeys(cells)}
-        return [made[cell] for cell in cells]
+        return list(map(made.__getitem__, cells))
 
     places = column("places", strip=False)
     stops = per_cell(places, lambda cell: tuple(map(gazetteer.resolve, split_stops(cell))))

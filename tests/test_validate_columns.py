@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from geomap.load import parse_table
 from geomap.safety import is_formula
 from geomap.schema import COLUMNS, REQUIRED_VALUES, SLUG, SOURCES_FILE
-from geomap.validate import _check_formulas, _check_ids_and_required, _Report
+from geomap.validate import _check_formulas, _check_ids_and_required, _repeats, _Report
 
 CELLS = st.one_of(
     st.sampled_from([
@@ -82,3 +82,22 @@ def test_ids_and_required_values_are_checked_as_row_by_row(case):
     _check_ids_and_required(fast, name, table)
     _row_by_row_ids_and_required(slow, name, table)
     assert fast.problems == slow.problems
+
+
+def _repeats_row_by_row(keys):
+    seen, repeats = {}, []
+    for i, key in enumerate(keys):
+        if not all(key):
+            continue
+        first = seen.setdefault(key, i)
+        if first != i:
+            repeats.append((i, first))
+    return repeats
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([None, "2020", "2021-05"]),
+                          st.sampled_from(["", "visit"]),
+                          st.sampled_from([None, (), ("a",), ("a", "b")])), max_size=12))
+def test_repeated_events_are_found_as_row_by_row(keys):
+    assert _repeats(iter(keys)) == _repeats_row_by_row(keys)
