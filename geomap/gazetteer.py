@@ -120,7 +120,7 @@ class Gazetteer:
         if place is not _UNSEEN:
             return place
         place = None
-        pid = self._keys.get(fold(stop))
+        pid = self._keys.get(fold.__wrapped__(stop))  # once per stop: not worth a cache entry
         if pid is not None:
             place = self.places[pid]
         else:

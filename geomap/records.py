@@ -17,7 +17,14 @@ from .gazetteer import Gazetteer, Place, fold
 from .journeys import Carrier, JourneyStop, carriers_of, journeys_of
 from .load import Dataset
 from .provenance import independent_origins
-from .schema import EVENT_COLUMNS, PartialDate, date_span_label, split_list, split_stops
+from .schema import (
+    EVENT_COLUMNS,
+    PartialDate,
+    date_span_label,
+    split_items,
+    split_list,
+    split_stops,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +133,7 @@ def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
     dates = per_cell(column("date"), PartialDate.parse)
     ends = per_cell(column("end_date"), lambda text: PartialDate.parse(text) if text else None)
     source_cells = column("sources", strip=False)
-    sources = per_cell(source_cells, lambda cell: tuple(split_list(cell)))
+    sources = per_cell(source_cells, split_items)
     origins = _origins(dataset)
     counts: dict[frozenset, int] = {}  # the count depends on the set of sources alone
 
@@ -153,7 +160,7 @@ def _resolve(dataset: Dataset, gazetteer: Gazetteer | None) -> list[Event]:
         "kind": column("kind"),
         "title": column("title"),
         "summary": column("summary"),
-        "actors": per_cell(column("actors", strip=False), lambda cell: tuple(split_list(cell))),
+        "actors": per_cell(column("actors", strip=False), split_items),
         "stops": stops,
         "places_text": list(map(str.strip, places)),
         "carrier": carrier_names,

@@ -32,6 +32,7 @@ from .schema import (
     SOURCES_FILE,
     STOP_SEPARATOR,
     PartialDate,
+    split_items,
     split_list,
     split_stops,
 )
@@ -537,7 +538,7 @@ def _check_links(report: _Report, dataset: Dataset, usable: dict, gazetteer):
         rows = compress(zip(events.lines, events.column("sources"), strict=True), confirmed)
         for line, cell in rows:
             if cell not in single:
-                cited = tuple(split_list(cell))
+                cited = split_items(cell)
                 single[cell] = bool(cited) and all(s in origins for s in cited) and (
                     provenance.independent_origins(cited, origins) == 1)
             if single[cell]:
@@ -548,7 +549,7 @@ def _check_links(report: _Report, dataset: Dataset, usable: dict, gazetteer):
                 )
     if dataset.citations is not None:
         event_sources = {
-            eid.strip(): tuple(split_list(cell))
+            eid.strip(): split_items(cell)
             for eid, cell in zip(events.column("id"), events.column("sources"), strict=True)
         }
         provenance.check_citations(report, dataset.citations, events, event_sources)
