@@ -10,6 +10,7 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
@@ -489,12 +490,16 @@ def test_a_column_is_every_rows_value_in_file_order(tmp_path):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["", "2020", "visit", "a; b", "é"]), max_size=40))
-def test_a_column_holds_each_repeated_value_once(values):
-    """Equal cells of a column that repeats itself are one object; a column whose values all
-    differ is kept as read."""
+@given(st.lists(st.sampled_from(["", "2020", "visit", "a; b", "é"]), max_size=40),
+       st.integers(2, 8))
+def test_a_column_holds_each_repeated_value_once(values, chunk):
+    """Equal cells of a column that repeats itself are one object, across the chunks the
+    records are read in; a column whose values all differ is kept as read."""
+    values = ["visit", "visit", *values]  # a repeat among the first two values
     text = "kind,n\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values))
-    table = parse_table(text, Path("t.csv"))
+    with patch("geomap.load._SAMPLE", 2), patch("geomap.load._CHUNK", chunk):
+        table = parse_table(text, Path("t.csv"))
+    assert table.lines == list(range(2, len(values) + 2))
     assert table.column("kind") == values
     assert len({id(v) for v in table.column("kind")}) == len(set(values))
     assert table.column("n") == [str(i) for i in range(len(values))]
