@@ -381,19 +381,23 @@ def lock_file(fd: int, path: Path, *, exclusive: bool, timeout: float | None = N
 
 
 def read_fd(fd: int, path: Path) -> bytes:
-    """All bytes of an open data file, from the start, refusing more than the size limit."""
-    chunks, total, offset = [], 0, 0
-    while True:
-        try:
-            chunk = os.pread(fd, 1 << 20, offset)
-        except OSError as exc:
-            raise DataFileError(f"cannot be read: {exc.strerror}", path=path) from None
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        total += len(chunk)
-        offset += len(chunk)
-        _check_size(total, path)
+    """All bytes of an open data file, from the start, refusing more than the size limit.
+
+    The first read asks for the whole file (as large as it was found, within the limit), so a
+    large file comes in one piece, not in chunks copied together; the reads that follow catch
+    what was added meanwhile.
+    """
+    chunks, total = [], 0
+    try:
+        want = min(os.fstat(fd).st_size, max_csv_bytes()) + 1
+        while chunk := os.pread(fd, want, total):
+            chunks.append(chunk)
+            total += len(chunk)
+            _check_size(total, path)
+            want = 1 << 20
+    except OSError as exc:
+        raise DataFileError(f"cannot be read: {exc.strerror}", path=path) from None
+    return b"".join(chunks)  # one chunk is returned as it is
 
 
 def read_data_file(path: Path | str, data_dir: Path | str | None = None) -> bytes:

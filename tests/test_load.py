@@ -17,7 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geomap.errors import DataFileError, GeomapError
-from geomap.load import Dataset, Table, decode, load_dataset, parse_table, read_table
+from geomap.load import (
+    Dataset,
+    Table,
+    decode,
+    load_dataset,
+    open_data_file,
+    parse_table,
+    read_fd,
+    read_table,
+)
 from geomap.schema import EVENT_COLUMNS
 from geomap.validate import check
 
@@ -503,3 +512,19 @@ def test_a_column_holds_each_repeated_value_once(values, chunk):
     assert table.column("kind") == values
     assert len({id(v) for v in table.column("kind")}) == len(set(values))
     assert table.column("n") == [str(i) for i in range(len(values))]
+
+
+def test_reading_an_open_file_gets_what_was_added_since_it_was_opened(tmp_path, monkeypatch):
+    """All of the file as it is when read, within the size limit, not as it was opened."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"id\n" + b"a\n" * 50)
+    fd, _ = open_data_file(path, tmp_path)
+    try:
+        with open(path, "ab") as handle:
+            handle.write(b"b\n" * 100)
+        assert read_fd(fd, path) == b"id\n" + b"a\n" * 50 + b"b\n" * 100
+        monkeypatch.setenv("GEOMAP_MAX_CSV_MB", "0.0002")  # 200 bytes
+        with pytest.raises(DataFileError, match="larger than the limit"):
+            read_fd(fd, path)
+    finally:
+        os.close(fd)
