@@ -96,10 +96,10 @@ def add_event(data_dir: Path | str, values: dict[str, str], *, dry_run: bool = F
         separator = "" if text.endswith(("\n", "\r")) or not text else newline
 
         # Re-parse the would-be file, so the new row is checked exactly as it will be read.
-        before = len(dataset.events.rows)
+        before = len(dataset.events.lines)
         dataset.events = parse_table(text + separator + row_text, path)
         line = dataset.events.lines[-1]
-        if len(dataset.events.rows) != before + 1:
+        if len(dataset.events.lines) != before + 1:
             raise DataFileError(
                 "the new row does not read back as one record", path=path, line=line
             )

@@ -64,7 +64,7 @@ def validate_data(data_dir: Path | str) -> ValidationReport:
     from .validate import check
 
     dataset = load_dataset(data_directory(data_dir))
-    counts = {name: len(table.rows) for name, table in dataset.tables().items()}
+    counts = {name: len(table.lines) for name, table in dataset.tables().items()}
     return ValidationReport(Path(data_dir), check(dataset), counts)
 
 
@@ -99,8 +99,8 @@ def filter_warnings(dataset: Dataset, criteria) -> list[str]:
     kinds and confidence levels are fixed vocabularies that the command line checks itself.
     """
     known: dict[str, str] = {}
-    for row in dataset.events.rows:
-        for actor in split_list(row.get("actors", "")):
+    for cell in dict.fromkeys(dataset.events.column("actors")):
+        for actor in split_list(cell):
             known.setdefault(fold(actor), actor)
     lines = []
     for actor in criteria.actors:

@@ -31,9 +31,10 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
-    """A resolved stop. ``id`` is empty for a literal coordinate pair."""
+    """A resolved stop. ``id`` is empty for a literal coordinate pair. Slots, not a ``__dict__``:
+    a large dataset's literal ``lat,lon`` stops make tens of thousands of places."""
 
     id: str
     name: str
@@ -69,6 +70,9 @@ def coordinate_problem(lat: float, lon: float) -> str | None:
     if lat == 0 and lon == 0:
         return "0,0 is not a real location (a missing value?)"
     return None
+
+
+_UNSEEN = object()
 
 
 class Gazetteer:
@@ -112,12 +116,11 @@ class Gazetteer:
     def lookup(self, stop: str) -> Place | None:
         """The place a stop names, or ``None`` (each distinct text is looked up once: validation
         and resolution ask for the same stops, and large datasets repeat them)."""
-        try:
-            return self._found[stop]
-        except KeyError:
-            pass
+        place = self._found.get(stop, _UNSEEN)
+        if place is not _UNSEEN:
+            return place
         place = None
-        pid = self._keys.get(fold(stop))
+        pid = self._keys.get(fold.__wrapped__(stop))  # once per stop: not worth a cache entry
         if pid is not None:
             place = self.places[pid]
         else:

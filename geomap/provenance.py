@@ -160,11 +160,13 @@ def check_citations(report, table, events_table, event_sources: dict[str, tuple[
     quotes: dict[str, set[str]] = {}
     for row in table.rows:
         quotes.setdefault(row["event"].strip(), set()).add(" ".join(row["quote"].split()))
-    for line, row in events_table.records():
-        eid = row["id"].strip()
+    rows = zip(events_table.lines, events_table.column("id"), events_table.column("evidence"),
+               strict=True)
+    for line, eid, evidence in rows:
+        eid = eid.strip()
         if eid not in cited_events:
             continue
-        evidence = " ".join(row.get("evidence", "").split())
+        evidence = " ".join(evidence.split())
         if evidence and evidence not in quotes.get(eid, ()):
             report.warn(
                 events_table, line, "evidence",

@@ -10,13 +10,23 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geomap.errors import DataFileError, GeomapError
-from geomap.load import Dataset, Table, decode, load_dataset, parse_table, read_table
+from geomap.load import (
+    Dataset,
+    Table,
+    decode,
+    load_dataset,
+    open_data_file,
+    parse_table,
+    read_fd,
+    read_table,
+)
 from geomap.schema import EVENT_COLUMNS
 from geomap.validate import check
 
@@ -484,5 +494,37 @@ def test_parsed_rows_and_lines_match_the_csv_module(records):
 def test_a_column_is_every_rows_value_in_file_order(tmp_path):
     table = parse_table("id,name\na,Caracas\n\nb,Tehran\n", tmp_path / "t.csv")
     assert table.column("name") == ["Caracas", "Tehran"]
-    table.rows.append({"id": "c"})  # a row built by hand may lack a column
-    assert table.column("name") == ["Caracas", "Tehran", ""]
+    assert table.column("note") == ["", ""]  # a column the header lacks
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["", "2020", "visit", "a; b", "é"]), max_size=40),
+       st.integers(2, 8))
+def test_a_column_holds_each_repeated_value_once(values, chunk):
+    """Equal cells of a column that repeats itself are one object, across the chunks the
+    records are read in; a column whose values all differ is kept as read."""
+    values = ["visit", "visit", *values]  # a repeat among the first two values
+    text = "kind,n\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values))
+    with patch("geomap.load._SAMPLE", 2), patch("geomap.load._CHUNK", chunk):
+        table = parse_table(text, Path("t.csv"))
+    assert table.lines == list(range(2, len(values) + 2))
+    assert table.column("kind") == values
+    assert len({id(v) for v in table.column("kind")}) == len(set(values))
+    assert table.column("n") == [str(i) for i in range(len(values))]
+
+
+def test_reading_an_open_file_gets_what_was_added_since_it_was_opened(tmp_path, monkeypatch):
+    """All of the file as it is when read, within the size limit, not as it was opened."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"id\n" + b"a\n" * 50)
+    fd, _ = open_data_file(path, tmp_path)
+    try:
+        with open(path, "ab") as handle:
+            handle.write(b"b\n" * 100)
+        assert read_fd(fd, path) == b"id\n" + b"a\n" * 50 + b"b\n" * 100
+        monkeypatch.setenv("GEOMAP_MAX_CSV_MB", "0.0002")  # 200 bytes
+        with pytest.raises(DataFileError, match="larger than the limit"):
+            read_fd(fd, path)
+    finally:
+        os.close(fd)

@@ -40,10 +40,24 @@ def test_identical_stop_cells_resolve_to_the_same_places(events):
 
 def test_an_unknown_stop_is_a_place_error():
     dataset = load_dataset(FIXTURES / "basic")
-    dataset.events.rows[0] = {**dataset.events.rows[0], "places": "Atlantis"}
+    dataset.events.columns["places"][0] = "Atlantis"
     with pytest.raises(PlaceError, match="unknown place 'Atlantis'"):
         resolve(dataset)
 
 
 def test_cited_sources_are_sorted_and_distinct(events):
     assert cited_sources(events) == sorted({s for e in events for s in e.sources})
+
+
+def test_events_made_column_by_column_equal_those_made_by_their_constructor(events):
+    from dataclasses import fields
+
+    from geomap.records import Event, _events
+
+    columns = {f.name: [getattr(e, f.name) for e in events] for f in fields(Event)}
+    made = _events(columns)
+    assert made == list(map(Event, *columns.values())) == events
+    assert [hash(e) for e in made] == [hash(e) for e in events]
+    columns["line"].pop()
+    with pytest.raises(ValueError, match="different lengths"):
+        _events(columns)
