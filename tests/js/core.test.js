@@ -183,3 +183,51 @@ test("filters are written before names, so a cut address keeps them", () => {
   assert.equal(back.confidence, "reported");
   assert.equal(back.actor.length, core.LIMITS.values - 2);
 });
+
+/* ---- Strokes hidden under others ---- */
+
+const line = (...xy) => Float64Array.from(xy);
+const call = (width, covers, ...items) => ({ width, covers, items });
+const BOX = [0, 0, 100, 100];
+
+test("a stroke wholly under three later solid strokes is hidden, under two it is not", () => {
+  const under = call(3, true, [line(20, 50, 80, 50)]);
+  const over = () => call(9, true, [line(10, 50, 90, 50)]);
+  assert.deepEqual(core.occluded([under, over(), over(), over()], BOX, 3)[0], [true]);
+  assert.deepEqual(core.occluded([under, over(), over()], BOX, 3)[0], [false]);
+  /* The top strokes themselves stay. */
+  assert.deepEqual(core.occluded([under, over(), over(), over()], BOX, 3).slice(1),
+    [[false], [false], [false]]);
+});
+
+test("strokes of one call cover a pixel once, dashed ones not at all", () => {
+  const under = call(3, true, [line(20, 50, 80, 50)]);
+  const wide = [line(10, 50, 90, 50)];
+  assert.deepEqual(core.occluded([under, call(9, true, wide, wide, wide)], BOX, 3)[0], [false]);
+  assert.deepEqual(core.occluded([under, call(9, false, wide), call(9, true, wide),
+    call(9, true, wide)], BOX, 3)[0], [false]);
+});
+
+test("a stroke reaching out from under the others is not covered", () => {
+  const over = () => call(9, true, [line(10, 50, 90, 50)]);
+  /* Its flat end lies a pixel past theirs. */
+  assert.deepEqual(core.occluded([call(3, true, [line(20, 50, 91.5, 50)]), over(), over(), over()],
+    BOX, 3)[0], [false]);
+  /* Beside them: its edge is 2 px from theirs. */
+  assert.deepEqual(core.occluded([call(3, true, [line(20, 53, 80, 53)]), over(), over(), over()],
+    BOX, 3)[0], [false]);
+});
+
+test("a stroke's corners cover nothing near them, where its outline crosses itself", () => {
+  const under = (x, y) => call(2, true, [line(x, y, x + 1, y)]);
+  const vee = () => call(10, true, [line(20, 20, 50, 80, 80, 20)]);
+  /* Along an arm, away from the corner, it is covered; at the corner it is not. */
+  assert.deepEqual(core.occluded([under(34.5, 50), vee(), vee(), vee()], BOX, 3)[0], [true]);
+  assert.deepEqual(core.occluded([under(49.5, 76), vee(), vee(), vee()], BOX, 3)[0], [false]);
+});
+
+test("a stroke drawing nothing in the box is hidden; one part inside keeps it", () => {
+  assert.deepEqual(core.occluded([call(3, false, [line(-50, -50, -20, -20)])], BOX, 3)[0], [true]);
+  assert.deepEqual(core.occluded([call(3, false, [line(-50, -50, -20, -20), line(5, 5, 20, 5)])],
+    BOX, 3)[0], [false]);
+});

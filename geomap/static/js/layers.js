@@ -77,12 +77,15 @@
   }
 
   /** The two arrowheads a directed line carries, as the polylineDecorator drew them: at half
-   * its pixel length (11 px) and at its end (9 px), arms 30° either side of the heading. */
-  function arrowHeads(ctx, parts) {
-    parts.forEach(function (pts) { arrowHead(ctx, pts, pts.length / 2); });
+   * its pixel length (11 px) and at its end (9 px), arms 30° either side of the heading; each a
+   * flat [x, y, ...] array from one arm's end through the tip to the other's. */
+  function arrowHeads(parts) {
+    var out = [];
+    parts.forEach(function (pts) { arrowHead(out, pts, pts.length / 2); });
+    return out;
   }
 
-  function arrowHead(ctx, pts, n) {
+  function arrowHead(out, pts, n) {
     var total = 0, i;
     for (i = 1; i < n; i++) total += Math.hypot(pts[2 * i] - pts[2 * i - 2], pts[2 * i + 1] - pts[2 * i - 1]);
     if (!(total > 0)) return;
@@ -96,9 +99,8 @@
           var r = Math.min(1, (want - run) / d);
           var tx = ax + r * (bx - ax), ty = ay + r * (by - ay);
           var angle = Math.atan2(by - ay, bx - ax), arm = Math.PI / 6, size = head[1];
-          ctx.moveTo(tx - size * Math.cos(angle - arm), ty - size * Math.sin(angle - arm));
-          ctx.lineTo(tx, ty);
-          ctx.lineTo(tx - size * Math.cos(angle + arm), ty - size * Math.sin(angle + arm));
+          out.push(Float64Array.of(tx - size * Math.cos(angle - arm), ty - size * Math.sin(angle - arm),
+            tx, ty, tx - size * Math.cos(angle + arm), ty - size * Math.sin(angle + arm)));
           return;
         }
         run += d;
@@ -171,11 +173,10 @@
     return out;
   }
 
-  /** One stroke [colour, width, dash, alpha, parts or a list of them]: what `add` traces of
-   * the parts, stroked once. */
-  function stroke(ctx, st, add) {
+  /** One stroke [colour, width, dash, alpha, parts or a list of them], stroked once. */
+  function stroke(ctx, st) {
     ctx.beginPath();
-    (st[5] || [st[4]]).forEach(function (parts) { add(ctx, parts); });
+    (st[5] || [st[4]]).forEach(function (parts) { trace(ctx, parts); });
     ctx.strokeStyle = st[0];
     ctx.lineWidth = st[1];
     ctx.setLineDash(st[2]);
@@ -198,6 +199,19 @@
     return out;
   }
 
+  /** Batched strokes without the routes (or arrowheads) wholly under three or more later
+   * solid strokes of alpha 0.9 or more, which would change no pixel by a visible amount: at the
+   * world view of 20,000 routes, most of them (geomapCore.occluded). `bounds` is the canvas's. */
+  function hideCovered(strokes, bounds) {
+    var x = Math.floor(bounds.min.x), y = Math.floor(bounds.min.y);
+    var hidden = geomapCore.occluded(strokes.map(function (st) {
+      return { width: st[1], covers: !st[2].length && st[3] >= 0.9, items: st[5] };
+    }), [x, y, Math.ceil(bounds.max.x) - x, Math.ceil(bounds.max.y) - y], 3);
+    return strokes.map(function (st, k) {
+      return st.slice(0, 5).concat([st[5].filter(function (parts, i) { return !hidden[k][i]; })]);
+    });
+  }
+
   /** One canvas that draws every route and travel line (Leaflet's canvas renderer, positioned
    * and zoom-animated as Leaflet's own, but drawing plain arrays instead of a Leaflet path per
    * feature): only what meets the padded view is projected, each route's halo under its
@@ -218,16 +232,19 @@
       this.options.source().forEach(function (f) {
         var look = f.look, box = f.xy && f.xy.box;
         if (!look || box[0] > east || box[2] < west || box[1] > south || box[3] < north) return;
-        var parts = paths.get(f);
-        if (!parts) paths.set(f, parts = f.xy.parts.map(function (xy) {
-          var pts = new Float64Array(xy.length);
-          for (var i = 0; i < xy.length; i += 2) {
-            pts[i] = xy[i] * scale - origin.x;
-            pts[i + 1] = xy[i + 1] * scale - origin.y;
-          }
-          return simplify(pts);
-        }));
-        drawn.push({ look: look, parts: parts, alpha: f.fading || 1, lit: f.lit });
+        var path = paths.get(f);
+        if (!path) {
+          var parts = f.xy.parts.map(function (xy) {
+            var pts = new Float64Array(xy.length);
+            for (var i = 0; i < xy.length; i += 2) {
+              pts[i] = xy[i] * scale - origin.x;
+              pts[i + 1] = xy[i + 1] * scale - origin.y;
+            }
+            return simplify(pts);
+          });
+          paths.set(f, path = { parts: parts, heads: arrowHeads(parts) });
+        }
+        drawn.push({ look: look, parts: path.parts, heads: path.heads, alpha: f.fading || 1, lit: f.lit });
       });
       /* Each route's halo under its line, in order, so crossing lines stay apart; past a few
        * hundred, one stroke per style, no halos (under a batch of lines they would only pale
@@ -240,14 +257,14 @@
         var width = d.look.width + (d.lit ? 3 : 0);
         strokes.push([d.look.color, width, halos ? d.look.dash : flatDash(d.look.dash, width),
           d.look.opacity * d.alpha, d.parts]);
-        heads.push([d.look.color, 2.5, [], 0.9 * d.alpha, d.parts]);
+        heads.push([d.look.color, 2.5, [], 0.9 * d.alpha, d.heads]);
       });
-      if (!halos) strokes = batch(strokes);
+      if (!halos) strokes = hideCovered(batch(strokes).concat(batch(heads)), b);
+      else strokes = strokes.concat(heads);
       ctx.save();
       ctx.lineCap = halos ? "round" : "butt";
       ctx.lineJoin = halos ? "round" : "bevel";
-      strokes.forEach(function (st) { stroke(ctx, st, trace); });
-      (drawn.length > BATCH ? batch(heads) : heads).forEach(function (st) { stroke(ctx, st, arrowHeads); });
+      strokes.forEach(function (st) { stroke(ctx, st); });
       ctx.restore();
     },
 
