@@ -311,10 +311,10 @@
 
   /* ---- Strokes hidden under others (the page's line canvas, past a few hundred routes) ---- */
 
-  /* A pixel's centre is farther than this from a stroke's edges when the pixel counts as
-   * wholly inside, and nearer when it may be touched (its half diagonal, and some room for the
-   * rasteriser's rounding: pixels so near an edge were seen a level or two short of full). */
-  var MARGIN = 1;
+  /* A pixel may be touched by a stroke when its centre is within its half diagonal of the
+   * stroke's outline; it counts as wholly inside when its centre is farther inside than that,
+   * with some room for the rasteriser's rounding (pixels nearer were seen a level short). */
+  var TOUCH = Math.SQRT1_2, INSIDE = 0.85;
 
   /** The unit vector along a polyline's segment from point j to j + 1 (null when empty). */
   function heading(pts, j) {
@@ -342,7 +342,7 @@
   function sweep(grid, pts, width, mark) {
     var box = grid.box, columns = box[2], rows = box[3];
     var count = grid.count, stamp = grid.stamp, depth = grid.depth, c;
-    var half = mark ? width / 2 - MARGIN : width / 2 + MARGIN;
+    var half = mark ? width / 2 - INSIDE : width / 2 + TOUCH;
     var n = pts.length / 2, cut = mark && n > 2 ? cornerCut(pts, 1, width) : 0;
     for (var i = 2; i < pts.length; i += 2) {
       var ax = pts[i - 2] - box[0], ay = pts[i - 1] - box[1];
@@ -354,8 +354,8 @@
       var lo = -half, hi = len + half;
       if (mark) {
         var next = i / 2 < n - 1 ? cornerCut(pts, i / 2, width) : 0;
-        lo = (i > 2 ? cut : 0) + MARGIN;
-        hi = len - next - MARGIN;
+        lo = (i > 2 ? cut : 0) + INSIDE;
+        hi = len - next - INSIDE;
         cut = next;
       }
       if (lo > hi || half <= 0) continue;
@@ -395,7 +395,7 @@
   function drawnIn(calls, box) {
     var west = Infinity, north = Infinity, east = -Infinity, south = -Infinity;
     calls.forEach(function (call) {
-      var reach = call.width / 2 + MARGIN;
+      var reach = call.width / 2 + TOUCH;
       call.items.forEach(function (parts) {
         parts.forEach(function (pts) {
           for (var i = 0; i < pts.length; i += 2) {
