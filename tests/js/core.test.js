@@ -24,6 +24,17 @@ test("partial dates become their first and last day", () => {
   }
 });
 
+test("a month's last day is the calendar's, leap years included", () => {
+  for (let year = 1000; year <= 2999; year++) {
+    for (let month = 1; month <= 12; month++) {
+      const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      const text = year + "-" + String(month).padStart(2, "0");
+      assert.equal(core.parseDate(text).last, text + "-" + days, text);
+      assert.equal(core.parseDate(text + "-" + (days + 1)), null, text);
+    }
+  }
+});
+
 test("since/until keep an event whose span overlaps (the CLI's rule)", () => {
   for (const c of load("dates.json").overlap) {
     const [start, end] = core.span(c.date, c.end_date);

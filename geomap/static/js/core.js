@@ -49,8 +49,11 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  /* Days in a month (1-12) of the proleptic Gregorian calendar, as Date counts them; by rule
+   * rather than through a Date, which at 200,000 dates took 40 ms of a page's load. */
   function monthDays(year, month) {
-    return new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+    return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   }
 
   /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as {iso, first, last} (ISO days), or null. */
