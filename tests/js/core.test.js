@@ -242,3 +242,12 @@ test("a stroke drawing nothing in the box is hidden; one part inside keeps it", 
   assert.deepEqual(core.occluded([call(3, false, [line(-50, -50, -20, -20), line(5, 5, 20, 5)])],
     BOX, 3)[0], [false]);
 });
+
+test("overdraw is the strokes' paint over the area they reach", () => {
+  /* 80 px by 10 px wide, twice, over the 92 x 12 px they may touch (half their width and a
+   * pixel's half diagonal all round, rounded outwards). */
+  const calls = [call(10, true, [line(10, 50, 90, 50)]), call(10, true, [line(10, 50, 90, 50)])];
+  assert.ok(Math.abs(core.overdraw(calls, BOX) - 1600 / (92 * 12)) < 1e-9, core.overdraw(calls, BOX));
+  /* What lies outside the box is not counted. */
+  assert.equal(core.overdraw([call(3, true, [line(-50, -50, -20, -20)])], BOX), 0);
+});

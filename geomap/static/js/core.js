@@ -427,7 +427,9 @@
    */
   function occluded(calls, box, depth) {
     var area = drawnIn(calls, box), size = area[2] * area[3];
-    var grid = { box: area, count: new Uint8Array(size), stamp: new Int32Array(size), depth: depth };
+    var covering = calls.some(function (call) { return call.covers; });
+    var grid = { box: area, count: new Uint8Array(size), depth: depth,
+      stamp: covering ? new Int32Array(size) : null };
     var out = new Array(calls.length);
     for (var k = calls.length - 1; k >= 0; k--) {
       var call = calls[k];
@@ -440,6 +442,25 @@
       }
     }
     return out;
+  }
+
+  /** How many times over the strokes would paint the pixels they reach in `box`, on average:
+   * their width times the length of their segments that lie in it, over its area. */
+  function overdraw(calls, box) {
+    var area = drawnIn(calls, box), x0 = area[0], y0 = area[1], x1 = x0 + area[2], y1 = y0 + area[3];
+    var ink = 0;
+    calls.forEach(function (call) {
+      call.items.forEach(function (parts) {
+        parts.forEach(function (pts) {
+          for (var i = 2; i < pts.length; i += 2) {
+            var ax = pts[i - 2], ay = pts[i - 1], bx = pts[i], by = pts[i + 1];
+            if (ax < x0 || ax > x1 || bx < x0 || bx > x1 || ay < y0 || ay > y1 || by < y0 || by > y1) continue;
+            ink += call.width * Math.sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay));
+          }
+        });
+      });
+    });
+    return area[2] * area[3] ? ink / (area[2] * area[3]) : 0;
   }
 
   /* ---- The address: filters, the open event and the map view, with the CLI's names ---- */
@@ -562,6 +583,7 @@
     writeAddress: writeAddress,
     parseView: parseView,
     writeView: writeView,
-    occluded: occluded
+    occluded: occluded,
+    overdraw: overdraw
   };
 });

@@ -204,14 +204,20 @@
     return out;
   }
 
-  /** Batched strokes without the routes (or arrowheads) wholly under three or more later
-   * solid strokes of alpha 0.9 or more, which would change no pixel by a visible amount: at the
-   * world view of 20,000 routes, most of them (geomapCore.occluded). `bounds` is the canvas's. */
+  var DENSE = 30;  // times over the strokes paint their pixels, past which covered ones are sought
+
+  /** Batched strokes without those that draw nothing in the canvas (`bounds`), and where they
+   * crowd (the world view of 20,000 routes), without the routes or arrowheads wholly under three
+   * or more later solid strokes of alpha 0.9 or more, which would change no pixel by a visible
+   * amount (geomapCore.occluded). Less crowded, seeking them costs more than it saves. */
   function hideCovered(strokes, bounds) {
     var x = Math.floor(bounds.min.x), y = Math.floor(bounds.min.y);
-    var hidden = geomapCore.occluded(strokes.map(function (st) {
+    var box = [x, y, Math.ceil(bounds.max.x) - x, Math.ceil(bounds.max.y) - y];
+    var calls = strokes.map(function (st) {
       return { width: st[1], covers: !st[2].length && st[3] >= 0.9, items: st[5] };
-    }), [x, y, Math.ceil(bounds.max.x) - x, Math.ceil(bounds.max.y) - y], 3);
+    });
+    if (geomapCore.overdraw(calls, box) < DENSE) calls.forEach(function (call) { call.covers = false; });
+    var hidden = geomapCore.occluded(calls, box, 3);
     return strokes.map(function (st, k) {
       return st.slice(0, 5).concat([st[5].filter(function (parts, i) { return !hidden[k][i]; })]);
     });
