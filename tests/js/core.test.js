@@ -24,6 +24,17 @@ test("partial dates become their first and last day", () => {
   }
 });
 
+test("a month's last day is the calendar's, leap years included", () => {
+  for (let year = 1000; year <= 2999; year++) {
+    for (let month = 1; month <= 12; month++) {
+      const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      const text = year + "-" + String(month).padStart(2, "0");
+      assert.equal(core.parseDate(text).last, text + "-" + days, text);
+      assert.equal(core.parseDate(text + "-" + (days + 1)), null, text);
+    }
+  }
+});
+
 test("since/until keep an event whose span overlaps (the CLI's rule)", () => {
   for (const c of load("dates.json").overlap) {
     const [start, end] = core.span(c.date, c.end_date);
@@ -182,4 +193,61 @@ test("filters are written before names, so a cut address keeps them", () => {
   assert.deepEqual(back.kind, ["visit"]);
   assert.equal(back.confidence, "reported");
   assert.equal(back.actor.length, core.LIMITS.values - 2);
+});
+
+/* ---- Strokes hidden under others ---- */
+
+const line = (...xy) => Float64Array.from(xy);
+const call = (width, covers, ...items) => ({ width, covers, items });
+const BOX = [0, 0, 100, 100];
+
+test("a stroke wholly under three later solid strokes is hidden, under two it is not", () => {
+  const under = call(3, true, [line(20, 50, 80, 50)]);
+  const over = () => call(9, true, [line(10, 50, 90, 50)]);
+  assert.deepEqual(core.occluded([under, over(), over(), over()], BOX, 3)[0], [true]);
+  assert.deepEqual(core.occluded([under, over(), over()], BOX, 3)[0], [false]);
+  /* The top strokes themselves stay. */
+  assert.deepEqual(core.occluded([under, over(), over(), over()], BOX, 3).slice(1),
+    [[false], [false], [false]]);
+});
+
+test("strokes of one call cover a pixel once, dashed ones not at all", () => {
+  const under = call(3, true, [line(20, 50, 80, 50)]);
+  const wide = [line(10, 50, 90, 50)];
+  assert.deepEqual(core.occluded([under, call(9, true, wide, wide, wide)], BOX, 3)[0], [false]);
+  assert.deepEqual(core.occluded([under, call(9, false, wide), call(9, true, wide),
+    call(9, true, wide)], BOX, 3)[0], [false]);
+});
+
+test("a stroke reaching out from under the others is not covered", () => {
+  const over = () => call(9, true, [line(10, 50, 90, 50)]);
+  /* Its flat end lies a pixel past theirs. */
+  assert.deepEqual(core.occluded([call(3, true, [line(20, 50, 91.5, 50)]), over(), over(), over()],
+    BOX, 3)[0], [false]);
+  /* Beside them: its edge is 2 px from theirs. */
+  assert.deepEqual(core.occluded([call(3, true, [line(20, 53, 80, 53)]), over(), over(), over()],
+    BOX, 3)[0], [false]);
+});
+
+test("a stroke's corners cover nothing near them, where its outline crosses itself", () => {
+  const under = (x, y) => call(2, true, [line(x, y, x + 1, y)]);
+  const vee = () => call(10, true, [line(20, 20, 50, 80, 80, 20)]);
+  /* Along an arm, away from the corner, it is covered; at the corner it is not. */
+  assert.deepEqual(core.occluded([under(34.5, 50), vee(), vee(), vee()], BOX, 3)[0], [true]);
+  assert.deepEqual(core.occluded([under(49.5, 76), vee(), vee(), vee()], BOX, 3)[0], [false]);
+});
+
+test("a stroke drawing nothing in the box is hidden; one part inside keeps it", () => {
+  assert.deepEqual(core.occluded([call(3, false, [line(-50, -50, -20, -20)])], BOX, 3)[0], [true]);
+  assert.deepEqual(core.occluded([call(3, false, [line(-50, -50, -20, -20), line(5, 5, 20, 5)])],
+    BOX, 3)[0], [false]);
+});
+
+test("overdraw is the strokes' paint over the area they reach", () => {
+  /* 80 px by 10 px wide, twice, over the 92 x 12 px they may touch (half their width and a
+   * pixel's half diagonal all round, rounded outwards). */
+  const calls = [call(10, true, [line(10, 50, 90, 50)]), call(10, true, [line(10, 50, 90, 50)])];
+  assert.ok(Math.abs(core.overdraw(calls, BOX) - 1600 / (92 * 12)) < 1e-9, core.overdraw(calls, BOX));
+  /* What lies outside the box is not counted. */
+  assert.equal(core.overdraw([call(3, true, [line(-50, -50, -20, -20)])], BOX), 0);
 });

@@ -209,3 +209,13 @@ test("orderBy orders indexes as decode.byDate's comparator does: start, end, the
   const byStart = events.slice().sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.index - b.index));
   assert.deepEqual(Array.from(T.orderBy(events, ["start"])), byStart.map((ev) => ev.index));
 });
+
+test("day and month numbers are the calendar's, as Date counts them", () => {
+  for (let day = T.dayOf("1000-01-01"), end = T.dayOf("2999-12-31"); day <= end; day++) {
+    const d = new Date(day * 86400000);
+    assert.equal(T.dayOf(d.toISOString().slice(0, 10)), day);
+    assert.equal(T.monthOf(day), d.getUTCFullYear() * 12 + d.getUTCMonth());
+  }
+  assert.equal(T.dayOf("1970-01-01"), 0);
+  assert.equal(T.monthOf(-0.5), 1969 * 12 + 11);
+});

@@ -19,9 +19,13 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
-  /** `YYYY-MM-DD` -> day number. */
+  /** `YYYY-MM-DD` -> day number. By the calendar's arithmetic (H. Hinnant's days_from_civil)
+   * rather than through Date.UTC, as `monthOf`: at 100,000 events both took 50 ms of a load. */
   function dayOf(iso) {
-    return Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY;
+    var m = +iso.slice(5, 7), y = +iso.slice(0, 4) - (m <= 2 ? 1 : 0);
+    var era = Math.floor(y / 400), yoe = y - era * 400;
+    var doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + +iso.slice(8, 10) - 1;
+    return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
   }
 
   /** Day number -> `YYYY-MM-DD`. */
@@ -32,8 +36,11 @@
 
   /** Month number (year * 12 + month - 1) of a day. */
   function monthOf(day) {
-    var d = new Date(day * DAY);
-    return d.getUTCFullYear() * 12 + d.getUTCMonth();
+    var z = Math.floor(day) + 719468, era = Math.floor(z / 146097), doe = z - era * 146097;
+    var yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    var mp = Math.floor((5 * (doe - 365 * yoe - Math.floor(yoe / 4) + Math.floor(yoe / 100)) + 2) / 153);
+    var month = mp < 10 ? mp + 3 : mp - 9;
+    return (era * 400 + yoe + (month <= 2 ? 1 : 0)) * 12 + month - 1;
   }
 
   /** The first day of a month number. */
